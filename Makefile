@@ -1,0 +1,34 @@
+# columnar: the two commands a newcomer runs.
+#   make demo   set up .venv and run the main job (TPC-H on a simulated cluster)
+#   make test   set up .venv and run the whole test suite
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test venv lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(PY) benchmarks/demo.py
+
+lint: $(STAMP)
+	$(VENV)/bin/lint-imports
+
+test: $(STAMP)
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest -q -p no:cacheprovider
+
+bench: $(STAMP)
+	$(PY) benchmarks/tpch_vs_duckdb.py --scale 1
+
+clean:
+	rm -rf $(VENV) .data .pytest_cache

@@ -1,0 +1,276 @@
+"""The life of a statement, as code.
+
+Role: the short pipeline every statement goes through, each phase timed into
+the statement's :class:`~columnar.exec.metrics.Metrics`:
+
+1. **parse**: SQL text → AST (``columnar.sql.parser``, a lark grammar).
+2. **bind**: names resolved against the catalog, expressions typed
+   (``columnar.sql.binder``) → a logical plan.
+3. **optimize**: ordered rewrite rules (``columnar.sql.optimizer``): filters
+   pushed down, join keys extracted, unused columns pruned.
+4. **plan**: the physical planner decides where rows must move: DS_DIST_NONE,
+   DS_BCAST_INNER, ... (``columnar.exec.physical_planner``).
+5. **execute**: each operator runs per slice; exchanges move rows through the
+   simulated network; the leader gathers the result (``columnar.exec``).
+
+DDL and DML (CREATE TABLE, INSERT, COPY, ...) share steps 1-2 and write
+through ``columnar.exec.dml``, which places rows on slices per DISTSTYLE.
+
+Transactions are not modelled: every statement commits when it succeeds, and
+a failing statement changes nothing (rows are cast and checked before any is
+placed).
+"""
+
+from __future__ import annotations
+
+from columnar.api.result import Result
+from columnar.api.settings import Settings
+from columnar.cluster.topology import Topology
+from columnar.core.chunk import Batch, Column
+from columnar.core.errors import (
+    CatalogError, Error, InternalError, NotSupportedError, ProgrammingError,
+)
+from columnar.core.strings import StringArray
+from columnar.core.types import NULL, VARCHAR
+from columnar.exec import dml
+from columnar.exec.cast import cast_column
+from columnar.exec.evaluate import evaluate
+from columnar.exec.executor import execute
+from columnar.exec.metrics import MetricsCollector
+from columnar.exec.physical_planner import PhysicalPlanner, render
+from columnar.sql import ast
+from columnar.sql.binder import Binder, BoundQuery
+from columnar.sql.expr import Const
+from columnar.sql.logical import render as render_logical
+from columnar.sql.optimizer import optimize
+from columnar.sql.parser import parse
+from columnar.storage.catalog import Catalog, DistStyle, TableDef
+from columnar.storage.table import Table
+
+
+class Session:
+    """Catalog + topology + settings of one connection, and the pipeline."""
+
+    def __init__(self, topology: Topology, settings: Settings):
+        self.topology = topology
+        self.settings = settings
+        self.catalog = Catalog()
+
+    # -- entry points -------------------------------------------------------------
+    def run(self, sql: str, params=None) -> Result:
+        """Run every statement of ``sql``; returns the last one's result."""
+        metrics = MetricsCollector()
+        with metrics.phase("parse"):
+            statements = parse(sql)
+        if not statements:
+            raise ProgrammingError("no statement to execute")
+        if params is not None and len(statements) > 1:
+            raise ProgrammingError("parameters can only be used with a single statement")
+        result = None
+        for i, stmt in enumerate(statements):
+            m = metrics if i == 0 else MetricsCollector()
+            result = self.run_statement(stmt, sql, params, m)
+        return result
+
+    def run_statement(self, stmt, sql: str, params, metrics: MetricsCollector) -> Result:
+        try:
+            return self._dispatch(stmt, sql, params, metrics)
+        except Error:
+            raise
+        except RecursionError:
+            raise ProgrammingError("statement is too deeply nested") from None
+        except Exception as e:  # a bug: never leak a bare Python error
+            raise InternalError(f"internal error: {type(e).__name__}: {e}") from e
+
+    # -- dispatch -------------------------------------------------------------------
+    def _dispatch(self, stmt, sql, params, metrics) -> Result:
+        binder = Binder(self.catalog, params, sql)
+        if isinstance(stmt, (ast.Select, ast.SetOperation, ast.With, ast.Values)):
+            with metrics.phase("bind"):
+                bq = binder.bind_query(stmt)
+                binder.check_params()
+            batch = self._run_query(bq, metrics)
+            metrics.add("rows_returned", len(batch))
+            return Result(list(bq.names), batch.columns, metrics.freeze(), rowcount=len(batch))
+        if isinstance(stmt, ast.Explain):
+            return self._explain(stmt, binder, metrics)
+        if isinstance(stmt, ast.CreateTable):
+            d = binder.bind_create_table(stmt)
+            if stmt.if_not_exists and self.catalog.exists(d.name):
+                return Result([], [], metrics.freeze(), message="CREATE TABLE")
+            self.catalog.create(d, Table(d, self.topology.n_slices))
+            return Result([], [], metrics.freeze(), message="CREATE TABLE")
+        if isinstance(stmt, ast.CreateTableAs):
+            return self._ctas(stmt, binder, metrics)
+        if isinstance(stmt, ast.DropTable):
+            for name in stmt.names:
+                if stmt.if_exists and not self.catalog.exists(name):
+                    continue
+                self.catalog.drop(name)
+            return Result([], [], metrics.freeze(), message="DROP TABLE")
+        if isinstance(stmt, ast.Insert):
+            return self._insert(stmt, binder, metrics)
+        if isinstance(stmt, ast.Copy):
+            return self._copy(stmt, metrics)
+        if isinstance(stmt, ast.SetVariable):
+            self.settings.set(stmt.name, _set_value(stmt.value))
+            return Result([], [], metrics.freeze(), message="SET")
+        if isinstance(stmt, ast.Transaction):
+            if stmt.action == "rollback":
+                raise NotSupportedError(
+                    "columnar runs in autocommit mode: each statement commits when it succeeds, "
+                    "so ROLLBACK cannot undo anything"
+                )
+            return Result([], [], metrics.freeze(), message=stmt.action.upper())
+        what = type(stmt).__name__.upper()
+        raise NotSupportedError(f"{what} is not supported yet")
+
+    # -- queries -------------------------------------------------------------------------
+    def _physical(self, bq: BoundQuery, metrics: MetricsCollector, trace=None):
+        with metrics.phase("optimize"):
+            logical = optimize(bq.plan, trace=trace)
+        with metrics.phase("plan"):
+            physical = PhysicalPlanner(self.topology).plan(logical)
+        return logical, physical
+
+    def _run_query(self, bq: BoundQuery, metrics: MetricsCollector) -> Batch:
+        _, physical = self._physical(bq, metrics)
+        with metrics.phase("execute"):
+            return execute(physical, self.topology, metrics, self.settings.threads)
+
+    def _explain(self, stmt: ast.Explain, binder: Binder, metrics) -> Result:
+        inner = stmt.statement
+        if isinstance(inner, ast.Insert):
+            bq = binder.bind_insert(inner).query
+        elif isinstance(inner, ast.CreateTableAs):
+            bq = binder.bind_ctas(inner)[1]
+        elif isinstance(inner, (ast.Select, ast.SetOperation, ast.With, ast.Values)):
+            bq = binder.bind_query(inner)
+        else:
+            raise ProgrammingError(f"EXPLAIN is not available for {type(inner).__name__.upper()} (only queries, INSERT and CREATE TABLE AS)")
+        trace: list = []
+        logical, physical = self._physical(bq, metrics, trace)
+        lines = []
+        if stmt.verbose:
+            lines += ["LOGICAL:", render_logical(bq.plan)]
+            for name, text in trace:
+                lines += [f"after {name}:", text]
+            lines += ["PHYSICAL:"]
+        lines += render(physical).split("\n")
+        if stmt.analyze:
+            run = MetricsCollector()
+            batch = execute(physical, self.topology, run, self.settings.threads)
+            m = run.freeze()
+            lines += [
+                f"rows returned: {len(batch)}",
+                f"rows scanned: {m.rows_scanned}",
+                f"rows redistributed: {m.rows_redistributed} ({m.bytes_redistributed} bytes)",
+                f"rows broadcast: {m.rows_broadcast} ({m.bytes_broadcast} bytes)",
+                f"rows sent to leader: {m.rows_to_leader} ({m.bytes_to_leader} bytes)",
+                f"execution time: {m.elapsed:.3f} s",
+            ]
+        text = "\n".join(lines)
+        col = Column(VARCHAR, StringArray.from_pylist(text.split("\n")))
+        return Result(["QUERY PLAN"], [col], metrics.freeze(), rowcount=len(col))
+
+    # -- DML ----------------------------------------------------------------------------
+    def _ctas(self, stmt: ast.CreateTableAs, binder: Binder, metrics) -> Result:
+        definition, bq = binder.bind_ctas(stmt)
+        if self.catalog.exists(definition.name):
+            if stmt.if_not_exists:
+                return Result([], [], metrics.freeze(), message="CREATE TABLE AS")
+            raise CatalogError(f'relation "{definition.name}" already exists')
+        batch = self._run_query(bq, metrics)
+        table = Table(definition, self.topology.n_slices)
+        columns = [cast_column(c, f.type) if c.type != f.type else c for c, f in zip(batch.columns, definition.fields)]
+        dml.place_rows(table, columns, self.topology, self.settings.auto_all_max_rows)
+        self.catalog.create(definition, table)
+        return Result([], [], metrics.freeze(), rowcount=len(batch), message="CREATE TABLE AS")
+
+    def _insert(self, stmt: ast.Insert, binder: Binder, metrics) -> Result:
+        bound = binder.bind_insert(stmt)
+        binder.check_params()
+        batch = self._run_query(bound.query, metrics)
+        table = bound.table
+        columns = self._table_columns(table, bound.positions, batch.columns, len(batch))
+        dml.check_not_null(table, columns)
+        dml.place_rows(table, columns, self.topology, self.settings.auto_all_max_rows)
+        return Result([], [], metrics.freeze(), rowcount=len(batch), message=f"INSERT 0 {len(batch)}")
+
+    def _table_columns(self, table: Table, positions: list[int], given: list[Column], n: int) -> list[Column]:
+        """Source columns cast to the table's types, in table order; columns not
+        given take their DEFAULT or NULL."""
+        out: list[Column] = []
+        by_pos = dict(zip(positions, given))
+        one = Batch([], n)
+        for p, f in enumerate(table.fields):
+            if p in by_pos:
+                c = by_pos[p]
+                out.append(c if c.type == f.type else cast_column(c, f.type, truncate=False))
+            elif f.name in table.definition.defaults:
+                out.append(evaluate(table.definition.defaults[f.name], one))
+            else:
+                col = cast_column(evaluate(_null_const(), one), f.type)
+                out.append(col)
+        return out
+
+    def _copy(self, stmt: ast.Copy, metrics) -> Result:
+        from columnar.storage import loader  # pyarrow is loaded on first COPY only
+
+        table = self.catalog.get(stmt.table)
+        fields = list(table.fields)
+        if stmt.columns:
+            positions = [table.definition.index_of(c) for c in stmt.columns]
+        else:
+            positions = list(range(len(fields)))
+        target = [fields[p] for p in positions]
+        opts = {k.upper(): v for k, v in stmt.options}
+        fmt = stmt.format.upper()
+        with metrics.phase("read"):
+            if fmt == "PARQUET":
+                cols = loader.read_parquet(stmt.source, target)
+            elif fmt in ("CSV", "TEXT"):
+                reader = loader.read_csv if fmt == "CSV" else loader.read_text
+                kwargs = dict(
+                    ignoreheader=int(opts.get("IGNOREHEADER", 0)),
+                    null_as=opts.get("NULL", "" if fmt == "CSV" else "\\N"),
+                    empty_as_null=bool(opts.get("EMPTYASNULL", False)),
+                    blanks_as_null=bool(opts.get("BLANKSASNULL", False)),
+                )
+                if "DELIMITER" in opts:
+                    kwargs["delimiter"] = opts["DELIMITER"]
+                cols = reader(stmt.source, target, **kwargs)
+            else:
+                raise NotSupportedError(f"COPY FORMAT {fmt} is not supported (use PARQUET or CSV)")
+        n = len(cols[0]) if cols else 0
+        columns = self._table_columns(table, positions, cols, n)
+        dml.check_not_null(table, columns)
+        with metrics.phase("load"):
+            dml.place_rows(table, columns, self.topology, self.settings.auto_all_max_rows)
+        return Result([], [], metrics.freeze(), rowcount=n, message=f"COPY {n}")
+
+    # -- registration -----------------------------------------------------------------
+    def register(self, name: str, columns: list[Column], fields: list, diststyle: str = "AUTO",
+                 distkey: str | None = None, sortkey=()) -> None:
+        style = DistStyle(diststyle.upper())
+        d = TableDef(self.catalog.normalize(name), fields, style, distkey, tuple(sortkey))
+        if self.catalog.exists(d.name):
+            self.catalog.drop(d.name)
+        table = Table(d, self.topology.n_slices)
+        dml.place_rows(table, columns, self.topology, self.settings.auto_all_max_rows)
+        self.catalog.create(d, table)
+
+
+def _null_const():
+    return Const(None, NULL)
+
+
+def _set_value(v):
+    if isinstance(v, ast.Literal):
+        return v.value
+    if isinstance(v, Const):
+        return v.value
+    return v
+
+
+__all__ = ["Session"]

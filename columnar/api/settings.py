@@ -1,0 +1,45 @@
+"""Connection settings, also reachable with ``SET name = value``.
+
+==================  =======  ===================================================
+setting             default  meaning
+==================  =======  ===================================================
+threads             1        worker threads running slice fragments in parallel
+auto_all_max_rows   1000     rows above which an AUTO(ALL) table becomes
+                             AUTO(EVEN) (Redshift's threshold is undocumented)
+==================  =======  ===================================================
+
+Redshift session parameters that only matter on a real cluster
+(``search_path``, ``datestyle``, ``query_group``, ``statement_timeout``, ...)
+are accepted and ignored so that scripts written for Redshift run unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from columnar.core.errors import ProgrammingError
+
+_IGNORED = {
+    "search_path", "datestyle", "query_group", "statement_timeout", "timezone",
+    "enable_result_cache_for_session", "analyze_threshold_percent", "wlm_query_slot_count",
+    "extra_float_digits", "client_encoding", "application_name",
+}
+
+
+@dataclass
+class Settings:
+    threads: int = 1
+    auto_all_max_rows: int = 1000
+
+    def set(self, name: str, value) -> None:
+        key = name.lower()
+        if key in ("threads", "auto_all_max_rows"):
+            try:
+                v = int(value)
+            except (TypeError, ValueError):
+                raise ProgrammingError(f'invalid value for parameter "{key}": "{value}"') from None
+            if v < 1:
+                raise ProgrammingError(f'parameter "{key}" must be at least 1')
+            setattr(self, key, v)
+        elif key not in _IGNORED:
+            raise ProgrammingError(f'unrecognized configuration parameter "{name}"')

@@ -1,0 +1,111 @@
+"""Key columns to dense integer codes: the common step of GROUP BY, JOIN and sort.
+
+Role: a GROUP BY on ``(l_returnflag, l_linestatus)`` or a join on
+``(ps_partkey, ps_suppkey)`` reduces each key column to dense codes
+(``kernels.hashing``), combines them into one code per distinct tuple, and
+then works on plain int64 arrays. Dictionary-encoded strings are already
+codes; NULL gets a code of its own (GROUP BY keeps a NULL group) or -1
+(joins, where NULL never matches).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from columnar.core.chunk import Column
+from columnar.core.strings import DictArray, StringArray
+from columnar.kernels.columns import concat_columns
+from columnar.kernels.hashing import combine_codes, factorize_float64, factorize_int64, factorize_strings
+from columnar.kernels.strings import string_ranks
+
+
+def factorize(col: Column, null_code: bool = True) -> tuple[np.ndarray, int]:
+    """Dense codes of one column. NULLs get code ``k`` (an extra group) when
+    ``null_code`` is True, else -1."""
+    data = col.data
+    if isinstance(data, DictArray):
+        codes, k = data.codes.astype(np.int64), len(data.dictionary)
+        if k > 0 and len(codes) and np.bincount(codes, minlength=k).min() == 0:
+            codes, k = factorize_int64(codes)  # unused dictionary entries: make dense
+    elif isinstance(data, StringArray):
+        codes, k = factorize_strings(data)
+    elif data.dtype == object:
+        _, codes = np.unique(data, return_inverse=True)
+        codes = codes.astype(np.int64)
+        k = int(codes.max()) + 1 if len(codes) else 0
+    elif data.dtype.kind == "f":
+        codes, k = factorize_float64(data)
+    else:
+        codes, k = factorize_int64(data.astype(np.int64, copy=False))
+    if col.validity is not None and not col.validity.all():
+        codes = codes.copy()
+        if null_code:
+            codes[~col.validity] = k
+            # the NULL rows' placeholder values may have taken a code: re-densify
+            codes, k = factorize_int64(codes)
+        else:
+            codes[~col.validity] = -1
+    return codes, k
+
+
+def group_codes(cols: list[Column], n_rows: int) -> tuple[np.ndarray, int]:
+    """One dense code per distinct tuple of ``cols`` (NULLs form groups)."""
+    if not cols:
+        return np.zeros(n_rows, dtype=np.int64), 1
+    parts = [factorize(c) for c in cols]
+    if len(parts) == 1:
+        return parts[0]
+    return combine_codes([p[0] for p in parts], [p[1] for p in parts])
+
+
+def join_codes(left: list[Column], right: list[Column]) -> tuple[np.ndarray, np.ndarray]:
+    """Codes for both sides of an equi-join, comparable across sides; -1 marks
+    a NULL key (never matches)."""
+    nl = len(left[0])
+    if len(left) == 1 and _is_plain_int(left[0]) and _is_plain_int(right[0]):
+        # NULL keys are excluded by the caller (key_valid); values are used as is
+        return left[0].data.astype(np.int64, copy=False), right[0].data.astype(np.int64, copy=False)
+    code_parts, cards = [], []
+    valid = None
+    for l, r in zip(left, right):
+        both = concat_columns([l, r])
+        codes, k = factorize(both, null_code=False)
+        code_parts.append(codes)
+        cards.append(k)
+        v = codes >= 0
+        valid = v if valid is None else (valid & v)
+    if len(code_parts) == 1:
+        codes = code_parts[0]
+    else:
+        codes, _ = combine_codes([np.where(c >= 0, c, 0) for c in code_parts], cards)
+        codes = np.where(valid, codes, -1)
+    return codes[:nl], codes[nl:]
+
+
+def _is_plain_int(col: Column) -> bool:
+    return isinstance(col.data, np.ndarray) and col.data.dtype.kind in "iub"
+
+
+def key_valid(cols: list[Column]) -> np.ndarray | None:
+    """Rows whose key has no NULL (None: all rows)."""
+    out = None
+    for c in cols:
+        if c.validity is not None:
+            out = c.validity if out is None else (out & c.validity)
+    return out
+
+
+def sort_key(col: Column) -> np.ndarray:
+    """An int64/float64 array whose order is the column's SQL order."""
+    data = col.data
+    if isinstance(data, (StringArray, DictArray)):
+        if isinstance(data, DictArray):
+            ranks, _ = string_ranks(data.dictionary)
+            return ranks[data.codes]
+        return string_ranks(data)[0]
+    if data.dtype == object:
+        _, inv = np.unique(data, return_inverse=True)
+        return inv.astype(np.int64)
+    if data.dtype.kind == "f":
+        return data
+    return data.astype(np.int64, copy=False)

@@ -1,0 +1,125 @@
+"""What every physical operator shares: partitioned data, distribution, context.
+
+Role: a physical operator is an immutable, printable description of work
+(``describe()`` is its EXPLAIN line) whose ``run(ctx)`` returns a
+:class:`Partitioned` result: one :class:`~columnar.core.chunk.Batch` per
+slice, or a single batch at the leader. Operators run operator-at-a-time: each
+consumes its children's complete per-slice output (simple, and fast with
+vectorised kernels; a streaming pipeline is a later refinement).
+
+A result's :class:`Dist` says where its rows live, which the physical planner
+uses to decide what a join or aggregate must move:
+
+* ``key``: hash-partitioned on the columns ``keys`` (DISTSTYLE KEY, or after
+  a redistribution);
+* ``any``: spread over slices, each row once (EVEN, or a key that was lost);
+* ``replicated``: every slice sees a full copy (DISTSTYLE ALL: one copy per
+  node, shared by the node's slices);
+* ``leader``: one batch on the leader node.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from columnar.cluster.network import Network
+from columnar.cluster.topology import Topology
+from columnar.core.chunk import Batch
+from columnar.kernels.columns import slice_column
+
+
+@dataclass(frozen=True)
+class Dist:
+    kind: str  # key | any | replicated | leader
+    keys: tuple = ()
+
+    def __str__(self) -> str:
+        return f"KEY{self.keys}" if self.kind == "key" else self.kind.upper()
+
+
+ANY = Dist("any")
+REPLICATED = Dist("replicated")
+LEADER = Dist("leader")
+
+
+@dataclass
+class Partitioned:
+    batches: list
+    dist: Dist
+
+    @property
+    def at_leader(self) -> bool:
+        return self.dist.kind == "leader"
+
+    def total_rows(self) -> int:
+        if self.dist.kind == "replicated":
+            return len(self.batches[0]) if self.batches else 0
+        return sum(len(b) for b in self.batches)
+
+
+class ExecContext:
+    """Per-query execution state: topology, network, counters, thread pool."""
+
+    def __init__(self, topology: Topology, metrics, threads: int = 1):
+        self.topology = topology
+        self.network = Network(topology)
+        self.metrics = metrics
+        self._pool = ThreadPoolExecutor(threads) if threads > 1 else None
+
+    def map(self, fn, batches: list) -> list:
+        """Apply ``fn`` to each slice's batch (a shared batch, as in a
+        replicated input, is processed once)."""
+        seen: dict = {}
+        todo = []
+        for b in batches:
+            if id(b) not in seen:
+                seen[id(b)] = None
+                todo.append(b)
+        if self._pool is not None and len(todo) > 1:
+            results = list(self._pool.map(fn, todo))
+        else:
+            results = [fn(b) for b in todo]
+        for b, r in zip(todo, results):
+            seen[id(b)] = r
+        return [seen[id(b)] for b in batches]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
+
+
+class PhysicalOp:
+    """Base class: ``children``, ``schema`` (list of Field), ``run``, ``describe``."""
+
+    children: list = []
+    schema: list = []
+
+    def run(self, ctx: ExecContext) -> Partitioned:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return type(self).__name__
+
+    def details(self) -> list[str]:
+        """Extra EXPLAIN lines under the node (conditions, keys)."""
+        return []
+
+    @property
+    def types(self):
+        return [f.type for f in self.schema]
+
+
+def one_copy(p: Partitioned, n_slices: int) -> list[Batch]:
+    """A replicated result viewed as rows-once: the first slice's copy only."""
+    if p.dist.kind != "replicated":
+        return p.batches
+    first = p.batches[0]
+    out = [first]
+    for _ in range(n_slices - 1):
+        out.append(_empty_like(first))
+    return out
+
+
+def _empty_like(b: Batch) -> Batch:
+    return Batch([slice_column(c, 0, 0) for c in b.columns], 0)

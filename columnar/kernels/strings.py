@@ -1,0 +1,815 @@
+"""String kernels over offsets + UTF-8 bytes: LIKE, comparisons, ||, SUBSTRING, ...
+
+Role: every string predicate and string function of the expression evaluator
+runs here, on the Arrow-like :class:`~columnar.core.strings.StringArray`
+(int64 offsets + one uint8 buffer), never on Python ``str`` objects per row.
+A :class:`~columnar.core.strings.DictArray` is accepted too: functions that
+return booleans or numbers run once per dictionary entry and gather through
+the codes (the point of dictionary encoding); functions that return strings
+return a plain StringArray.
+
+Character semantics: values are UTF-8. ``_`` in LIKE, SUBSTRING positions and
+CHAR_LENGTH count *characters* (a lead byte plus its continuation bytes
+``10xxxxxx``); comparisons are byte-wise, which for UTF-8 equals code-point
+order (Redshift compares VARCHAR bytes too, under its default collation).
+
+Algorithms:
+
+* LIKE: the pattern is compiled in Python into segments separated by ``%``;
+  each segment is a list of tokens (a literal byte, or ``_`` = one character).
+  Per string, the first segment must match at the start, the last segment at
+  the end (walked backwards), and the middle segments are found leftmost,
+  greedily, in between -- which is exact for ``%`` patterns and never
+  backtracks, so ``'%a%b%'`` stays linear in practice.
+* Ordering (``string_ranks``): factorize to distinct values, then an MSD sort
+  of the distinct values on 7-byte big-endian chunks packed with the chunk
+  length into one uint64 key (shorter prefixes sort first), refining runs of
+  equal keys on the next chunk; small runs finish with an insertion sort.
+
+Simplified versus Redshift: ILIKE, UPPER and LOWER fold ASCII letters in the
+compiled path; UPPER/LOWER fall back to Python's per-character case mapping
+when a value holds non-ASCII bytes (characters whose mapping changes length,
+like 'ß', are kept as they are).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from columnar.core.errors import DataError
+from columnar.core.strings import DictArray, StringArray
+from columnar.kernels._jit import njit
+from columnar.kernels.columns import decode_strings, take_strings
+from columnar.kernels.hashing import factorize_strings_with_reps
+
+_I64_MAX = 2**63 - 1
+
+# Comparison operators as a bit mask over the outcome: bit 0 "<", 1 "=", 2 ">".
+_OPS = {"=": 2, "==": 2, "<>": 5, "!=": 5, "<": 1, "<=": 3, ">": 4, ">=": 6}
+
+
+def _as_strings(x) -> StringArray:
+    return decode_strings(x) if isinstance(x, DictArray) else x
+
+
+def _per_value(x, fn):
+    """Apply ``fn`` (StringArray -> per-row array) to strings or a dictionary's values."""
+    if isinstance(x, DictArray):
+        if len(x.dictionary) == 0:
+            return fn(decode_strings(x))
+        return fn(x.dictionary)[x.codes]
+    return fn(x)
+
+
+def _encode(s: str) -> np.ndarray:
+    return np.frombuffer(s.encode("utf-8"), dtype=np.uint8).copy()
+
+
+def _opmask(op: str) -> int:
+    try:
+        return _OPS[op]
+    except KeyError:
+        raise ValueError(f"unknown comparison operator {op!r}") from None
+
+
+# ---------------------------------------------------------------- LIKE
+
+
+@njit
+def _fold(b):
+    """ASCII lower-case of one byte (as int64)."""
+    v = np.int64(b)
+    return v + 32 if (v >= 65) & (v <= 90) else v
+
+
+@njit
+def _match_fwd(data, p, e, tokens, t0, t1, ci):
+    """Match tokens[t0:t1] at p within [p, e): end position, or -1."""
+    for t in range(t0, t1):
+        tok = tokens[t]
+        if p >= e:
+            return -1
+        if tok < 0:  # '_': one UTF-8 character
+            p += 1
+            while p < e and (data[p] & 0xC0) == 0x80:
+                p += 1
+        else:
+            b = _fold(data[p]) if ci else np.int64(data[p])
+            if b != tok:
+                return -1
+            p += 1
+    return p
+
+
+@njit
+def _match_back(data, lo, e, tokens, t0, t1, ci):
+    """Match tokens[t0:t1] so that they end exactly at e, not before lo: start, or -1."""
+    q = e
+    for t in range(t1 - 1, t0 - 1, -1):
+        tok = tokens[t]
+        if q <= lo:
+            return -1
+        if tok < 0:
+            q -= 1
+            while q > lo and (data[q] & 0xC0) == 0x80:
+                q -= 1
+        else:
+            b = _fold(data[q - 1]) if ci else np.int64(data[q - 1])
+            if b != tok:
+                return -1
+            q -= 1
+    return q
+
+
+@njit
+def _like_one(data, s, e, tokens, bounds, exact, ci):
+    nseg = len(bounds) - 1
+    p = _match_fwd(data, s, e, tokens, bounds[0], bounds[1], ci)
+    if exact:
+        return p == e
+    if p < 0:
+        return False
+    q = _match_back(data, p, e, tokens, bounds[nseg - 1], bounds[nseg], ci)
+    if q < 0:
+        return False
+    for m in range(1, nseg - 1):
+        t0 = bounds[m]
+        t1 = bounds[m + 1]
+        first = tokens[t0]
+        found = False
+        while p < q:
+            ok = True
+            if first >= 0:
+                b = _fold(data[p]) if ci else np.int64(data[p])
+                ok = b == first
+            if ok:
+                r = _match_fwd(data, p, q, tokens, t0, t1, ci)
+                if r >= 0:
+                    p = r
+                    found = True
+                    break
+            p += 1
+            while p < q and (data[p] & 0xC0) == 0x80:
+                p += 1
+        if not found:
+            return False
+    return True
+
+
+@njit
+def _like_kernel(offsets, data, tokens, bounds, exact, ci):
+    n = len(offsets) - 1
+    out = np.empty(n, np.bool_)
+    for i in range(n):
+        out[i] = _like_one(data, offsets[i], offsets[i + 1], tokens, bounds, exact, ci)
+    return out
+
+
+def _compile_like(pattern: str, ci: bool, escape: str | None) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Pattern → (tokens, segment bounds, exact). Token -1 is '_', else a byte."""
+    if escape is not None and len(escape) > 1:
+        raise DataError("invalid escape string: it must be empty or one character")
+    segments: list[list[int]] = []
+    cur: list[int] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if escape and ch == escape:
+            if i + 1 == len(pattern):
+                raise DataError("LIKE pattern must not end with escape character")
+            cur.extend(pattern[i + 1].encode("utf-8"))
+            i += 2
+            continue
+        if ch == "%":
+            segments.append(cur)
+            cur = []
+        elif ch == "_":
+            cur.append(-1)
+        else:
+            cur.extend(ch.encode("utf-8"))
+        i += 1
+    segments.append(cur)
+    if ci:
+        segments = [[t + 32 if 65 <= t <= 90 else t for t in seg] for seg in segments]
+    exact = len(segments) == 1
+    if not exact:  # empty middle segments ('%%') match anything: drop them
+        segments = [segments[0]] + [s for s in segments[1:-1] if s] + [segments[-1]]
+    bounds = np.zeros(len(segments) + 1, dtype=np.int64)
+    bounds[1:] = np.cumsum([len(s) for s in segments])
+    tokens = np.array([t for s in segments for t in s], dtype=np.int64)
+    return tokens, bounds, exact
+
+
+def like_match(sa, pattern: str, case_insensitive: bool = False, escape: str | None = "\\") -> np.ndarray:
+    """SQL ``LIKE`` (``ILIKE`` with ``case_insensitive``): ``%`` any sequence, ``_`` one character.
+
+    ILIKE folds ASCII letters only, as Redshift does. No trailing-space trimming.
+
+    Example:
+        >>> sa = StringArray.from_pylist(["special express requests", "héllo", "Hello", ""])
+        >>> like_match(sa, "%express%requests%").tolist()
+        [True, False, False, False]
+        >>> like_match(sa, "h_llo").tolist(), like_match(sa, "h%", case_insensitive=True).tolist()
+        ([False, True, False, False], [False, True, True, False])
+    """
+    tokens, bounds, exact = _compile_like(pattern, bool(case_insensitive), escape)
+    if not exact and len(tokens) == 0:  # only '%': everything matches
+        return np.ones(len(sa), dtype=np.bool_)
+
+    def run(s: StringArray) -> np.ndarray:
+        return _like_kernel(s.offsets, s.data, tokens, bounds, exact, bool(case_insensitive))
+
+    return _per_value(sa, run)
+
+
+# ---------------------------------------------------------------- comparisons
+
+
+@njit
+def _cmp(da, a0, a1, db, b0, b1):
+    la = a1 - a0
+    lb = b1 - b0
+    m = min(la, lb)
+    for j in range(m):
+        x = da[a0 + j]
+        y = db[b0 + j]
+        if x != y:
+            return -1 if x < y else 1
+    if la == lb:
+        return 0
+    return -1 if la < lb else 1
+
+
+@njit
+def _eq(da, a0, a1, db, b0, b1):
+    if a1 - a0 != b1 - b0:
+        return False
+    for j in range(a1 - a0):
+        if da[a0 + j] != db[b0 + j]:
+            return False
+    return True
+
+
+@njit
+def _compare_scalar_kernel(offsets, data, value, opmask):
+    n = len(offsets) - 1
+    out = np.empty(n, np.bool_)
+    lv = len(value)
+    if opmask == 2 or opmask == 5:
+        want = opmask == 2
+        for i in range(n):
+            out[i] = _eq(data, offsets[i], offsets[i + 1], value, 0, lv) == want
+    else:
+        for i in range(n):
+            c = _cmp(data, offsets[i], offsets[i + 1], value, 0, lv)
+            out[i] = ((opmask >> (c + 1)) & 1) == 1
+    return out
+
+
+@njit
+def _compare_arrays_kernel(ao, ad, bo, bd, opmask):
+    n = len(ao) - 1
+    out = np.empty(n, np.bool_)
+    if opmask == 2 or opmask == 5:
+        want = opmask == 2
+        for i in range(n):
+            out[i] = _eq(ad, ao[i], ao[i + 1], bd, bo[i], bo[i + 1]) == want
+    else:
+        for i in range(n):
+            c = _cmp(ad, ao[i], ao[i + 1], bd, bo[i], bo[i + 1])
+            out[i] = ((opmask >> (c + 1)) & 1) == 1
+    return out
+
+
+def compare_scalar(sa, value: str, op: str) -> np.ndarray:
+    """Compare every string with one value (byte-wise lexicographic order).
+
+    Example:
+        >>> sa = StringArray.from_pylist(["apple", "b", "", "banana"])
+        >>> compare_scalar(sa, "b", "<").tolist(), compare_scalar(sa, "b", "=").tolist()
+        ([True, False, True, False], [False, True, False, False])
+    """
+    opmask = _opmask(op)
+    v = _encode(value)
+    return _per_value(sa, lambda s: _compare_scalar_kernel(s.offsets, s.data, v, opmask))
+
+
+def compare_arrays(a, b, op: str) -> np.ndarray:
+    """Compare two string columns row by row.
+
+    Example:
+        >>> compare_arrays(StringArray.from_pylist(["a", "b"]), StringArray.from_pylist(["a", "a"]), ">=").tolist()
+        [True, True]
+    """
+    opmask = _opmask(op)
+    a, b = _as_strings(a), _as_strings(b)
+    if len(a) != len(b):
+        raise ValueError(f"operand lengths differ: {len(a)} and {len(b)}")
+    return _compare_arrays_kernel(a.offsets, a.data, b.offsets, b.data, opmask)
+
+
+# ---------------------------------------------------------------- || (concatenation)
+
+
+@njit
+def _concat_kernel(ao, ad, bo, bd):
+    n = len(ao) - 1
+    off = np.empty(n + 1, np.int64)
+    off[0] = 0
+    for i in range(n):
+        off[i + 1] = off[i] + (ao[i + 1] - ao[i]) + (bo[i + 1] - bo[i])
+    out = np.empty(off[n], np.uint8)
+    for i in range(n):
+        p = off[i]
+        for j in range(ao[i], ao[i + 1]):
+            out[p] = ad[j]
+            p += 1
+        for j in range(bo[i], bo[i + 1]):
+            out[p] = bd[j]
+            p += 1
+    return off, out
+
+
+@njit
+def _concat_scalar_kernel(offsets, data, s, left):
+    n = len(offsets) - 1
+    ls = len(s)
+    off = np.empty(n + 1, np.int64)
+    off[0] = 0
+    for i in range(n):
+        off[i + 1] = off[i] + (offsets[i + 1] - offsets[i]) + ls
+    out = np.empty(off[n], np.uint8)
+    for i in range(n):
+        p = off[i]
+        if left:
+            for j in range(ls):
+                out[p + j] = s[j]
+            p += ls
+        for j in range(offsets[i], offsets[i + 1]):
+            out[p] = data[j]
+            p += 1
+        if not left:
+            for j in range(ls):
+                out[p + j] = s[j]
+    return off, out
+
+
+def concat(a, b) -> StringArray:
+    """Row-wise ``a || b``.
+
+    Example:
+        >>> concat(StringArray.from_pylist(["a", ""]), StringArray.from_pylist(["b", "é"])).to_pylist()
+        ['ab', 'é']
+    """
+    a, b = _as_strings(a), _as_strings(b)
+    if len(a) != len(b):
+        raise ValueError(f"operand lengths differ: {len(a)} and {len(b)}")
+    return StringArray(*_concat_kernel(a.offsets, a.data, b.offsets, b.data))
+
+
+def concat_scalar_right(a, s: str) -> StringArray:
+    """Row-wise ``a || s``.
+
+    Example:
+        >>> concat_scalar_right(StringArray.from_pylist(["a", "b"]), "!").to_pylist()
+        ['a!', 'b!']
+    """
+    a = _as_strings(a)
+    return StringArray(*_concat_scalar_kernel(a.offsets, a.data, _encode(s), False))
+
+
+def concat_scalar_left(s: str, a) -> StringArray:
+    """Row-wise ``s || a``.
+
+    Example:
+        >>> concat_scalar_left("#", StringArray.from_pylist(["a", ""])).to_pylist()
+        ['#a', '#']
+    """
+    a = _as_strings(a)
+    return StringArray(*_concat_scalar_kernel(a.offsets, a.data, _encode(s), True))
+
+
+# ---------------------------------------------------------------- lengths, SUBSTRING
+
+
+@njit
+def _char_lengths_kernel(offsets, data):
+    n = len(offsets) - 1
+    out = np.empty(n, np.int64)
+    for i in range(n):
+        c = 0
+        for j in range(offsets[i], offsets[i + 1]):
+            c += np.int64((data[j] & 0xC0) != 0x80)
+        out[i] = c
+    return out
+
+
+def char_lengths(sa) -> np.ndarray:
+    """Length of each value in UTF-8 characters (LENGTH, CHAR_LENGTH).
+
+    Example:
+        >>> char_lengths(StringArray.from_pylist(["héllo", ""])).tolist()
+        [5, 0]
+    """
+    return _per_value(sa, lambda s: _char_lengths_kernel(s.offsets, s.data))
+
+
+def byte_lengths(sa) -> np.ndarray:
+    """Length of each value in bytes (OCTET_LENGTH).
+
+    Example:
+        >>> byte_lengths(StringArray.from_pylist(["héllo", ""])).tolist()
+        [6, 0]
+    """
+    return _per_value(sa, lambda s: np.diff(s.offsets))
+
+
+@njit
+def _advance_chars(data, p, e, count):
+    """Position after ``count`` characters from p (stops at e)."""
+    c = 0
+    while c < count and p < e:
+        p += 1
+        while p < e and (data[p] & 0xC0) == 0x80:
+            p += 1
+        c += 1
+    return p
+
+
+@njit
+def _substring_kernel(offsets, data, start, sstep, length, lstep, has_length, ascii_only):
+    n = len(offsets) - 1
+    begin = np.empty(n, np.int64)
+    end = np.empty(n, np.int64)
+    total = 0
+    for i in range(n):
+        s = offsets[i]
+        e = offsets[i + 1]
+        st = start[i * sstep]
+        endc = np.int64(_I64_MAX)  # exclusive end, in 1-based characters
+        if has_length:
+            ln = length[i * lstep]
+            if st <= 0 or ln <= _I64_MAX - st:  # st + ln cannot overflow
+                endc = st + ln
+        stc = max(st, np.int64(1))
+        if endc <= stc:
+            b = s
+            f = s
+        elif ascii_only:
+            b = s + min(stc - 1, e - s)
+            f = b + min(endc - stc, e - b)
+        else:
+            b = _advance_chars(data, s, e, stc - 1)
+            f = _advance_chars(data, b, e, endc - stc)
+        begin[i] = b
+        end[i] = f
+        total += f - b
+    off = np.empty(n + 1, np.int64)
+    off[0] = 0
+    out = np.empty(total, np.uint8)
+    p = 0
+    for i in range(n):
+        for j in range(begin[i], end[i]):
+            out[p] = data[j]
+            p += 1
+        off[i + 1] = p
+    return off, out
+
+
+def _param(x) -> tuple[np.ndarray, int]:
+    """A scalar or per-row argument as (array, step): step 0 repeats element 0."""
+    if np.ndim(x) == 0:
+        return np.array([int(x)], dtype=np.int64), 0
+    return np.ascontiguousarray(x, dtype=np.int64), 1
+
+
+def _is_ascii(sa: StringArray) -> bool:
+    d = sa.data[sa.offsets[0] : sa.offsets[-1]] if len(sa) else sa.data[:0]
+    return not len(d) or int(d.max()) < 0x80
+
+
+def substring(sa, start, length=None) -> StringArray:
+    """SQL ``SUBSTRING(s FROM start FOR length)`` in characters, 1-based.
+
+    ``start`` and ``length`` are scalars or per-row int64 arrays; a start below
+    1 shortens the result (characters before position 1 count against
+    ``length``), as in PostgreSQL and Redshift. A negative length raises.
+
+    Example:
+        >>> sa = StringArray.from_pylist(["héllo", "ab"])
+        >>> substring(sa, 2, 3).to_pylist(), substring(sa, 0, 2).to_pylist(), substring(sa, 2).to_pylist()
+        (['éll', 'b'], ['h', 'a'], ['éllo', 'b'])
+    """
+    if length is not None and np.any(np.asarray(length) < 0):
+        raise DataError("negative substring length not allowed")
+    if isinstance(sa, DictArray) and np.ndim(start) == 0 and np.ndim(length) == 0 and len(sa.dictionary):
+        return take_strings(substring(sa.dictionary, start, length), sa.codes)
+    sa = _as_strings(sa)
+    st, sstep = _param(start)
+    if length is None:
+        ln, lstep, has = np.zeros(1, np.int64), 0, False
+    else:
+        (ln, lstep), has = _param(length), True
+    off, data = _substring_kernel(sa.offsets, sa.data, st, sstep, ln, lstep, has, _is_ascii(sa))
+    return StringArray(off, data)
+
+
+# ---------------------------------------------------------------- UPPER, LOWER
+
+
+_UPPER_LUT = np.arange(256, dtype=np.uint8)
+_UPPER_LUT[ord("a") : ord("z") + 1] -= 32
+_LOWER_LUT = np.arange(256, dtype=np.uint8)
+_LOWER_LUT[ord("A") : ord("Z") + 1] += 32
+
+
+def _simple_case(s: str, upper_: bool) -> str:
+    out = []
+    for ch in s:
+        m = ch.upper() if upper_ else ch.lower()
+        out.append(m if len(m) == 1 else ch)
+    return "".join(out)
+
+
+def _map_case(sa, lut: np.ndarray, upper_: bool) -> StringArray:
+    if isinstance(sa, DictArray):
+        if not len(sa.dictionary):
+            return decode_strings(sa)
+        return take_strings(_map_case(sa.dictionary, lut, upper_), sa.codes)
+    o0, o1 = (int(sa.offsets[0]), int(sa.offsets[-1])) if len(sa) else (0, 0)
+    if not _is_ascii(sa):
+        return StringArray.from_pylist([_simple_case(v, upper_) for v in sa.to_pylist()])
+    return StringArray(sa.offsets - o0, lut[sa.data[o0:o1]])
+
+
+def upper(sa) -> StringArray:
+    """UPPER: ASCII letters in the compiled path; non-ASCII values via Python.
+
+    Example:
+        >>> upper(StringArray.from_pylist(["abc", "été"])).to_pylist()
+        ['ABC', 'ÉTÉ']
+    """
+    return _map_case(sa, _UPPER_LUT, True)
+
+
+def lower(sa) -> StringArray:
+    """LOWER: ASCII letters in the compiled path; non-ASCII values via Python.
+
+    Example:
+        >>> lower(StringArray.from_pylist(["ABC", "ÉTÉ"])).to_pylist()
+        ['abc', 'été']
+    """
+    return _map_case(sa, _LOWER_LUT, False)
+
+
+# ---------------------------------------------------------------- TRIM
+
+
+@njit
+def _is_member(data, p, e, set_data, set_off):
+    """Byte length of the trim-set character found at data[p:e] exactly, else 0."""
+    for k in range(len(set_off) - 1):
+        c0 = set_off[k]
+        ln = set_off[k + 1] - c0
+        if ln == e - p:
+            same = True
+            for t in range(ln):
+                if data[p + t] != set_data[c0 + t]:
+                    same = False
+                    break
+            if same:
+                return ln
+    return 0
+
+
+@njit
+def _char_end(data, p, e):
+    q = p + 1
+    while q < e and (data[q] & 0xC0) == 0x80:
+        q += 1
+    return q
+
+
+@njit
+def _trim_kernel(offsets, data, set_data, set_off, leading, trailing):
+    n = len(offsets) - 1
+    begin = np.empty(n, np.int64)
+    end = np.empty(n, np.int64)
+    total = 0
+    for i in range(n):
+        s = offsets[i]
+        e = offsets[i + 1]
+        if leading:
+            while s < e:
+                q = _char_end(data, s, e)
+                if _is_member(data, s, q, set_data, set_off) == 0:
+                    break
+                s = q
+        if trailing:
+            while e > s:
+                q = e - 1
+                while q > s and (data[q] & 0xC0) == 0x80:
+                    q -= 1
+                if _is_member(data, q, e, set_data, set_off) == 0:
+                    break
+                e = q
+        begin[i] = s
+        end[i] = e
+        total += e - s
+    off = np.empty(n + 1, np.int64)
+    off[0] = 0
+    out = np.empty(total, np.uint8)
+    p = 0
+    for i in range(n):
+        for j in range(begin[i], end[i]):
+            out[p] = data[j]
+            p += 1
+        off[i + 1] = p
+    return off, out
+
+
+def trim(sa, chars: str = " ", side: str = "both") -> StringArray:
+    """TRIM / LTRIM / RTRIM: remove characters of ``chars`` from one or both ends.
+
+    Example:
+        >>> sa = StringArray.from_pylist(["  ab  ", "xxaxyx"])
+        >>> trim(sa).to_pylist(), trim(sa, "xy", "trailing").to_pylist()
+        (['ab', 'xxaxyx'], ['  ab  ', 'xxa'])
+    """
+    side = side.lower()
+    if side not in ("both", "leading", "trailing"):
+        raise ValueError(f"unknown trim side {side!r}")
+    sa = _as_strings(sa)
+    distinct = sorted(set(chars))
+    encoded = [c.encode("utf-8") for c in distinct]
+    set_off = np.zeros(len(encoded) + 1, dtype=np.int64)
+    set_off[1:] = np.cumsum([len(c) for c in encoded])
+    set_data = np.frombuffer(b"".join(encoded), dtype=np.uint8).copy()
+    off, data = _trim_kernel(sa.offsets, sa.data, set_data, set_off, side != "trailing", side != "leading")
+    return StringArray(off, data)
+
+
+@njit
+def _rtrim_spaces_kernel(offsets, data):
+    n = len(offsets) - 1
+    ends = np.empty(n, np.int64)
+    changed = False
+    for i in range(n):
+        s = offsets[i]
+        e = offsets[i + 1]
+        while e > s and data[e - 1] == 32:
+            e -= 1
+        ends[i] = e
+        changed |= e != offsets[i + 1]
+    if not changed:
+        return False, offsets, data
+    off = np.empty(n + 1, np.int64)
+    off[0] = 0
+    total = 0
+    for i in range(n):
+        total += ends[i] - offsets[i]
+        off[i + 1] = total
+    out = np.empty(total, np.uint8)
+    for i in range(n):
+        p = off[i]
+        for j in range(offsets[i], ends[i]):
+            out[p] = data[j]
+            p += 1
+    return True, off, out
+
+
+def rtrim_spaces(sa) -> StringArray:
+    """Remove trailing blanks (CHAR(n) semantics); returns the input if none.
+
+    Example:
+        >>> rtrim_spaces(StringArray.from_pylist(["ab  ", " c", ""])).to_pylist()
+        ['ab', ' c', '']
+    """
+    sa = _as_strings(sa)
+    changed, off, data = _rtrim_spaces_kernel(sa.offsets, sa.data)
+    return StringArray(off, data) if changed else sa
+
+
+# ---------------------------------------------------------------- ordering
+
+
+_CHUNK = 7  # bytes per sort key: 7 data bytes + 1 length byte in a uint64
+_SMALL_RUN = 16
+
+
+@njit
+def _chunk_key(data, s, e, pos):
+    """Bytes data[pos:pos+7] big-endian in the top 56 bits, their count (0..7) in the low 8."""
+    cnt = min(max(e - pos, np.int64(0)), np.int64(_CHUNK))
+    key = np.uint64(0)
+    for t in range(_CHUNK):
+        key = key << np.uint64(8)
+        if t < cnt:
+            key = key | np.uint64(data[pos + t])
+    return (key << np.uint64(8)) | np.uint64(cnt)
+
+
+@njit
+def _less_from(offsets, data, ra, rb, skip):
+    a0 = offsets[ra] + skip
+    b0 = offsets[rb] + skip
+    return _cmp(data, a0, offsets[ra + 1], data, b0, offsets[rb + 1]) < 0
+
+
+@njit
+def _sort_strings_kernel(offsets, data, rows):
+    """Permutation sorting the strings at ``rows`` (MSD on 7-byte chunks)."""
+    k = len(rows)
+    perm = np.arange(k)
+    keys = np.empty(k, np.uint64)
+    st_lo = np.empty(k + 1, np.int64)
+    st_hi = np.empty(k + 1, np.int64)
+    st_d = np.empty(k + 1, np.int64)
+    sp = 0
+    if k > 1:
+        st_lo[0] = 0
+        st_hi[0] = k
+        st_d[0] = 0
+        sp = 1
+    while sp > 0:
+        sp -= 1
+        lo = st_lo[sp]
+        hi = st_hi[sp]
+        d = st_d[sp]
+        skip = d * _CHUNK
+        if hi - lo <= _SMALL_RUN:  # insertion sort, comparing past the known-equal prefix
+            for t in range(lo + 1, hi):
+                x = perm[t]
+                u = t - 1
+                while u >= lo and _less_from(offsets, data, rows[x], rows[perm[u]], skip):
+                    perm[u + 1] = perm[u]
+                    u -= 1
+                perm[u + 1] = x
+            continue
+        for t in range(lo, hi):
+            r = rows[perm[t]]
+            keys[t] = _chunk_key(data, offsets[r], offsets[r + 1], offsets[r] + skip)
+        order = np.argsort(keys[lo:hi], kind="mergesort")
+        perm[lo:hi] = perm[lo:hi][order]
+        keys[lo:hi] = keys[lo:hi][order]
+        t = lo
+        while t < hi:
+            u = t + 1
+            while u < hi and keys[u] == keys[t]:
+                u += 1
+            # Equal full chunks: the strings continue, refine on the next chunk.
+            if u - t > 1 and (keys[t] & np.uint64(0xFF)) == np.uint64(_CHUNK):
+                st_lo[sp] = t
+                st_hi[sp] = u
+                st_d[sp] = d + 1
+                sp += 1
+            t = u
+    return perm
+
+
+def sort_distinct_strings(sa: StringArray, rows: np.ndarray) -> np.ndarray:
+    """Permutation of ``rows`` putting their strings in byte-wise ascending order."""
+    return _sort_strings_kernel(sa.offsets, sa.data, np.ascontiguousarray(rows, dtype=np.int64))
+
+
+def string_ranks(sa) -> tuple[np.ndarray, int]:
+    """Dense 0-based rank of each value among the sorted distinct values, and k.
+
+    Example:
+        >>> ranks, k = string_ranks(StringArray.from_pylist(["b", "a", "b", "", "ab"]))
+        >>> ranks.tolist(), k
+        ([3, 1, 3, 0, 2], 4)
+    """
+    if isinstance(sa, DictArray) and len(sa.dictionary):
+        # Rank the dictionary, then re-densify over the codes actually used.
+        dranks, dk = string_ranks(sa.dictionary)
+        r = dranks[sa.codes]
+        present = np.zeros(dk, dtype=np.int64)
+        present[r] = 1
+        remap = np.cumsum(present) - 1
+        return remap[r], int(present.sum())
+    sa = _as_strings(sa)
+    codes, k, reps = factorize_strings_with_reps(sa)
+    perm = sort_distinct_strings(sa, reps)
+    rank_of_code = np.empty(k, dtype=np.int64)
+    rank_of_code[perm] = np.arange(k, dtype=np.int64)
+    return rank_of_code[codes], k
+
+
+__all__ = [
+    "byte_lengths",
+    "char_lengths",
+    "compare_arrays",
+    "compare_scalar",
+    "concat",
+    "concat_scalar_left",
+    "concat_scalar_right",
+    "like_match",
+    "lower",
+    "rtrim_spaces",
+    "sort_distinct_strings",
+    "string_ranks",
+    "substring",
+    "trim",
+    "upper",
+]

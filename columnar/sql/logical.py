@@ -1,0 +1,211 @@
+"""The logical plan: what to compute, with no word about where rows live.
+
+Role: the binder builds these nodes; optimizer rules rewrite them; the
+physical planner (``columnar.exec.physical_planner``) turns them into
+operators with distribution (exchanges, DS_* labels). Keeping distribution
+out of this IR is deliberate: it is the one thing the physical plan teaches.
+
+Every node has an output ``schema`` (a list of :class:`Field`). Bound
+expressions inside a node refer to columns of the node's *input* by position;
+for a :class:`Join` the input is the left schema followed by the right one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from columnar.core.types import DataType, Field
+from columnar.sql.expr import BoundExpr
+
+
+class LogicalPlan:
+    schema: list
+
+    def children(self) -> list["LogicalPlan"]:
+        return []
+
+    def describe(self) -> str:
+        return type(self).__name__
+
+    @property
+    def types(self) -> list[DataType]:
+        return [f.type for f in self.schema]
+
+
+@dataclass(eq=False)
+class Scan(LogicalPlan):
+    """Read ``columns`` (positions in the table) of a stored table."""
+
+    table: object  # columnar.storage.table.Table
+    columns: list
+    schema: list
+    alias: str = ""
+
+    def describe(self) -> str:
+        names = ", ".join(f.name for f in self.schema)
+        return f"Scan {self.table.name}" + (f" AS {self.alias}" if self.alias and self.alias != self.table.name else "") + f" [{names}]"
+
+
+@dataclass(eq=False)
+class OneRow(LogicalPlan):
+    """A single row with no columns: the input of SELECT without FROM."""
+
+    schema: list = field(default_factory=list)
+
+    def describe(self) -> str:
+        return "OneRow"
+
+
+@dataclass(eq=False)
+class ValuesList(LogicalPlan):
+    """Literal rows (``VALUES (..), (..)``); each row is a list of constant expressions."""
+
+    rows: list
+    schema: list
+
+    def describe(self) -> str:
+        return f"Values ({len(self.rows)} rows)"
+
+
+@dataclass(eq=False)
+class Filter(LogicalPlan):
+    input: LogicalPlan
+    predicate: BoundExpr
+
+    @property
+    def schema(self):
+        return self.input.schema
+
+    def children(self):
+        return [self.input]
+
+    def describe(self) -> str:
+        return f"Filter {self.predicate}"
+
+
+@dataclass(eq=False)
+class Project(LogicalPlan):
+    input: LogicalPlan
+    exprs: list
+    schema: list
+
+    def children(self):
+        return [self.input]
+
+    def describe(self) -> str:
+        return "Project " + ", ".join(f"{e} AS {f.name}" for e, f in zip(self.exprs, self.schema))
+
+
+@dataclass(eq=False)
+class Join(LogicalPlan):
+    """``kind`` is inner/left/right/full/cross. ``condition`` is over the
+    concatenated input schema. The optimizer fills ``equi_keys`` (pairs of
+    expressions over the left and the right input) and leaves the rest of the
+    condition in ``residual``."""
+
+    left: LogicalPlan
+    right: LogicalPlan
+    kind: str
+    condition: Optional[BoundExpr] = None
+    equi_keys: list = field(default_factory=list)
+    residual: Optional[BoundExpr] = None
+
+    @property
+    def schema(self):
+        return self.left.schema + self.right.schema
+
+    def children(self):
+        return [self.left, self.right]
+
+    def describe(self) -> str:
+        cond = f" ON {self.condition}" if self.condition is not None else ""
+        return f"Join {self.kind.upper()}{cond}"
+
+
+@dataclass(frozen=True)
+class AggCall:
+    """One aggregate: ``func`` is count_star / count / sum / avg / min / max."""
+
+    func: str
+    arg: Optional[BoundExpr]
+    distinct: bool
+    type: DataType
+
+    def __str__(self) -> str:
+        if self.func == "count_star":
+            return "count(*)"
+        return f"{self.func}({'DISTINCT ' if self.distinct else ''}{self.arg})"
+
+
+@dataclass(eq=False)
+class Aggregate(LogicalPlan):
+    """GROUP BY ``groups`` computing ``aggs``; output = groups then aggs."""
+
+    input: LogicalPlan
+    groups: list
+    aggs: list
+    schema: list
+
+    def children(self):
+        return [self.input]
+
+    def describe(self) -> str:
+        g = ", ".join(map(str, self.groups))
+        a = ", ".join(map(str, self.aggs))
+        return f"Aggregate groups=[{g}] aggs=[{a}]"
+
+
+@dataclass(frozen=True)
+class SortKey:
+    expr: BoundExpr
+    desc: bool = False
+    nulls_first: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.expr}{' DESC' if self.desc else ''}{' NULLS FIRST' if self.nulls_first else ' NULLS LAST'}"
+
+
+@dataclass(eq=False)
+class Sort(LogicalPlan):
+    input: LogicalPlan
+    keys: list
+
+    @property
+    def schema(self):
+        return self.input.schema
+
+    def children(self):
+        return [self.input]
+
+    def describe(self) -> str:
+        return "Sort " + ", ".join(map(str, self.keys))
+
+
+@dataclass(eq=False)
+class Limit(LogicalPlan):
+    input: LogicalPlan
+    limit: Optional[int]
+    offset: int = 0
+
+    @property
+    def schema(self):
+        return self.input.schema
+
+    def children(self):
+        return [self.input]
+
+    def describe(self) -> str:
+        return f"Limit {self.limit}" + (f" OFFSET {self.offset}" if self.offset else "")
+
+
+def output_fields(names: list[str], types: list[DataType]) -> list[Field]:
+    return [Field(n, t) for n, t in zip(names, types)]
+
+
+def render(plan: LogicalPlan, indent: int = 0) -> str:
+    """Indented text of a logical plan (EXPLAIN VERBOSE's LOGICAL section)."""
+    lines = ["  " * indent + plan.describe()]
+    for c in plan.children():
+        lines.append(render(c, indent + 1))
+    return "\n".join(lines)

@@ -1,0 +1,77 @@
+"""Rule: read and carry only the columns the query needs.
+
+Walks the plan top-down with the set of column positions each node's parent
+needs, narrows every Scan to those columns and renumbers the expressions
+above. A join, a gather or a redistribution then moves only live columns:
+scanning ``lineitem`` for Q6 touches 4 of its 16 columns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from columnar.sql.expr import columns_used
+from columnar.sql.logical import (
+    Aggregate, Filter, Join, Limit, LogicalPlan, Project, Scan, Sort, SortKey,
+)
+from columnar.sql.rewrite import remap_columns
+
+
+def prune_columns(plan: LogicalPlan) -> LogicalPlan:
+    new, _ = _prune(plan, set(range(len(plan.schema))))
+    return new
+
+
+def _used(exprs) -> set:
+    out = set()
+    for e in exprs:
+        if e is not None:
+            out |= columns_used(e)
+    return out
+
+
+def _prune(plan: LogicalPlan, required: set) -> tuple[LogicalPlan, dict]:
+    if isinstance(plan, Scan):
+        keep = sorted(required)
+        new = Scan(plan.table, [plan.columns[i] for i in keep], [plan.schema[i] for i in keep], plan.alias)
+        return new, {old: new_i for new_i, old in enumerate(keep)}
+    if isinstance(plan, Filter):
+        child, m = _prune(plan.input, required | columns_used(plan.predicate))
+        return Filter(child, remap_columns(plan.predicate, m)), m
+    if isinstance(plan, Project):
+        keep = sorted(required)
+        child, m = _prune(plan.input, _used(plan.exprs[k] for k in keep))
+        exprs = [remap_columns(plan.exprs[k], m) for k in keep]
+        return Project(child, exprs, [plan.schema[k] for k in keep]), {k: i for i, k in enumerate(keep)}
+    if isinstance(plan, Join):
+        lw = len(plan.left.schema)
+        need = required | _used([plan.condition, plan.residual])
+        left_need = {i for i in need if i < lw} | _used(k for k, _ in plan.equi_keys)
+        right_need = {i - lw for i in need if i >= lw} | _used(k for _, k in plan.equi_keys)
+        left, ml = _prune(plan.left, left_need)
+        right, mr = _prune(plan.right, right_need)
+        nlw = len(left.schema)
+        m = {i: ml[i] for i in left_need}
+        m.update({i + lw: nlw + mr[i] for i in right_need})
+        remap = lambda e: None if e is None else remap_columns(e, m)  # noqa: E731
+        new = Join(left, right, plan.kind, remap(plan.condition),
+                   [(remap_columns(a, ml), remap_columns(b, mr)) for a, b in plan.equi_keys], remap(plan.residual))
+        return new, m
+    if isinstance(plan, Aggregate):
+        need = _used(plan.groups) | _used(a.arg for a in plan.aggs)
+        child, m = _prune(plan.input, need)
+        groups = [remap_columns(g, m) for g in plan.groups]
+        aggs = [dataclasses.replace(a, arg=None if a.arg is None else remap_columns(a.arg, m)) for a in plan.aggs]
+        return Aggregate(child, groups, aggs, plan.schema), {i: i for i in range(len(plan.schema))}
+    if isinstance(plan, Sort):
+        child, m = _prune(plan.input, required | _used(k.expr for k in plan.keys))
+        keys = [SortKey(remap_columns(k.expr, m), k.desc, k.nulls_first) for k in plan.keys]
+        return Sort(child, keys), m
+    if isinstance(plan, Limit):
+        child, m = _prune(plan.input, required)
+        return Limit(child, plan.limit, plan.offset), m
+    # OneRow, ValuesList: nothing to prune.
+    return plan, {i: i for i in range(len(plan.schema))}
+
+
+__all__ = ["prune_columns"]

@@ -1,0 +1,66 @@
+"""Rule: move filter conjuncts as close to the scans as they can go.
+
+``FROM a, b WHERE a.x = b.x AND a.y > 5`` binds to a Filter over a cross
+join; this rule turns the two-sided conjunct into the join's condition (the
+cross join becomes an inner join) and pushes ``a.y > 5`` down onto ``a``.
+For outer joins only the safe moves are made: a WHERE conjunct on the
+preserved side of a LEFT/RIGHT join, and an ON conjunct on the other side.
+"""
+
+from __future__ import annotations
+
+from columnar.sql.expr import columns_used
+from columnar.sql.logical import Aggregate, Filter, Join, Limit, LogicalPlan, Project, Sort
+from columnar.sql.rewrite import conjunction, conjuncts, shift_columns
+
+
+def push_down_filters(plan: LogicalPlan) -> LogicalPlan:
+    if isinstance(plan, Filter):
+        child = push_down_filters(plan.input)
+        if isinstance(child, Filter):
+            return push_down_filters(Filter(child.input, conjunction(conjuncts(child.predicate) + conjuncts(plan.predicate))))
+        if isinstance(child, Join):
+            return _into_join(child, conjuncts(plan.predicate))
+        return Filter(child, plan.predicate)
+    if isinstance(plan, Join):
+        join = Join(push_down_filters(plan.left), push_down_filters(plan.right), plan.kind, plan.condition)
+        if join.kind in ("inner", "left", "right") and join.condition is not None:
+            return _into_join(Join(join.left, join.right, join.kind, None), [], on=conjuncts(join.condition))
+        return join
+    for attr in ("input",):
+        if isinstance(plan, (Project, Aggregate, Sort, Limit)):
+            plan.input = push_down_filters(plan.input)
+    return plan
+
+
+def _into_join(join: Join, where: list, on: list | None = None) -> LogicalPlan:
+    lw = len(join.left.schema)
+    left, right, cond, above = [], [], [], []
+    kind = join.kind
+    for c in where:
+        used = columns_used(c)
+        if used and max(used) < lw and kind in ("inner", "cross", "left"):
+            left.append(c)
+        elif used and min(used) >= lw and kind in ("inner", "cross", "right"):
+            right.append(shift_columns(c, -lw))
+        elif kind in ("inner", "cross"):
+            cond.append(c)
+        else:
+            above.append(c)
+    for c in on or []:
+        used = columns_used(c)
+        if used and max(used) < lw and kind in ("inner", "right"):
+            left.append(c)
+        elif used and min(used) >= lw and kind in ("inner", "left"):
+            right.append(shift_columns(c, -lw))
+        else:
+            cond.append(c)
+    new_left = push_down_filters(Filter(join.left, conjunction(left))) if left else join.left
+    new_right = push_down_filters(Filter(join.right, conjunction(right))) if right else join.right
+    all_cond = conjuncts(join.condition) + cond
+    if kind == "cross" and all_cond:
+        kind = "inner"
+    out: LogicalPlan = Join(new_left, new_right, kind, conjunction(all_cond))
+    if above:
+        out = Filter(out, conjunction(above))
+    return out

@@ -1,0 +1,147 @@
+"""The catalog: table definitions with their Redshift distribution and sort metadata.
+
+Role: the binder resolves names here; the physical planner reads DISTSTYLE and
+DISTKEY to decide what a join must move; the executor finds each table's
+per-slice data (:class:`~columnar.storage.table.Table`).
+
+``DistStyle`` and the sort key are *metadata* here. Their behaviour, i.e.
+where a row goes, lives in :mod:`columnar.cluster.distribution`.
+
+Simplified versus Redshift: one database and one schema (``public``; a
+``public.`` prefix is accepted and ignored); no views, no temp-table scoping.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional
+
+from columnar.core.errors import BinderError, CatalogError
+from columnar.core.types import DataType, Field, TypeId
+
+
+class DistStyle(enum.Enum):
+    AUTO = "AUTO"
+    EVEN = "EVEN"
+    KEY = "KEY"
+    ALL = "ALL"
+
+
+# Types Redshift accepts as a DISTKEY (CREATE TABLE docs).
+_DISTKEY_TYPES = {
+    TypeId.BOOLEAN, TypeId.REAL, TypeId.DOUBLE, TypeId.SMALLINT, TypeId.INTEGER, TypeId.BIGINT,
+    TypeId.DECIMAL, TypeId.DATE, TypeId.TIMESTAMP, TypeId.CHAR, TypeId.VARCHAR,
+}
+MAX_INTERLEAVED_COLUMNS = 8
+MAX_COMPOUND_COLUMNS = 400
+
+
+@dataclass
+class TableDef:
+    """What CREATE TABLE said. ``diststyle`` is what the user asked for;
+    the effective style of an AUTO table is kept on the stored table."""
+
+    name: str
+    fields: list
+    diststyle: DistStyle = DistStyle.AUTO
+    distkey: Optional[str] = None
+    sortkey: tuple = ()
+    sortkey_style: Optional[str] = None  # COMPOUND | INTERLEAVED | None
+    not_null: frozenset = frozenset()
+    defaults: dict = field(default_factory=dict)  # column name -> bound Const
+
+    def __post_init__(self):
+        self.validate()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def index_of(self, column: str) -> int:
+        for i, f in enumerate(self.fields):
+            if f.name == column:
+                return i
+        raise CatalogError(f'column "{column}" of relation "{self.name}" does not exist')
+
+    def validate(self) -> None:
+        """Check the Redshift rules for table attributes (errors as Redshift words them)."""
+        seen = set()
+        for f in self.fields:
+            if f.name in seen:
+                raise CatalogError(f'column "{f.name}" specified more than once')
+            seen.add(f.name)
+        if self.diststyle is DistStyle.KEY and self.distkey is None:
+            raise BinderError("DISTSTYLE KEY requires a DISTKEY column")
+        if self.distkey is not None:
+            if self.diststyle not in (DistStyle.KEY, DistStyle.AUTO):
+                raise BinderError(f"DISTKEY cannot be used with DISTSTYLE {self.diststyle.value}")
+            if self.distkey not in seen:
+                raise CatalogError(f'column "{self.distkey}" named in DISTKEY does not exist')
+            t = self.fields[self.index_of(self.distkey)].type
+            if t.id not in _DISTKEY_TYPES:
+                raise BinderError(f"column {self.distkey} of type {t.sql()} cannot be a DISTKEY")
+            self.diststyle = DistStyle.KEY
+        for c in self.sortkey:
+            if c not in seen:
+                raise CatalogError(f'column "{c}" named in SORTKEY does not exist')
+        limit = MAX_INTERLEAVED_COLUMNS if self.sortkey_style == "INTERLEAVED" else MAX_COMPOUND_COLUMNS
+        if len(self.sortkey) > limit:
+            raise BinderError(f"{self.sortkey_style or 'COMPOUND'} SORTKEY allows at most {limit} columns")
+
+
+class Catalog:
+    """Tables by name (lower case, ``public.`` prefix ignored).
+
+    Example:
+        >>> from columnar.core.types import INTEGER
+        >>> cat = Catalog()
+        >>> t = cat.create(TableDef("t", [Field("a", INTEGER)]), storage=object())
+        >>> cat.get("public.t") is t
+        True
+    """
+
+    def __init__(self):
+        self._tables: dict[str, object] = {}
+
+    @staticmethod
+    def normalize(name: str) -> str:
+        name = name.lower() if name == name.lower() or '"' not in name else name
+        if name.startswith("public."):
+            name = name[len("public."):]
+        if "." in name:
+            raise CatalogError(f'schema "{name.split(".")[0]}" does not exist')
+        return name
+
+    def create(self, definition: TableDef, storage) -> object:
+        key = self.normalize(definition.name)
+        if key in self._tables:
+            raise CatalogError(f'relation "{key}" already exists')
+        self._tables[key] = storage
+        return storage
+
+    def exists(self, name: str) -> bool:
+        try:
+            return self.normalize(name) in self._tables
+        except CatalogError:
+            return False
+
+    def get(self, name: str):
+        key = self.normalize(name)
+        try:
+            return self._tables[key]
+        except KeyError:
+            raise CatalogError(f'relation "{key}" does not exist') from None
+
+    def drop(self, name: str) -> None:
+        key = self.normalize(name)
+        if key not in self._tables:
+            raise CatalogError(f'table "{key}" does not exist')
+        del self._tables[key]
+
+    def names(self) -> list[str]:
+        return sorted(self._tables)
+
+
+def field_types(fields: list[Field]) -> list[DataType]:
+    return [f.type for f in fields]

@@ -1,0 +1,97 @@
+"""A stored table: its column data, slice by slice.
+
+Role: the unit the executor scans. Each slice of the cluster holds its own
+column chunks of the table; which rows land on which slice is decided by
+:mod:`columnar.cluster.distribution` and written here through ``append``.
+
+An ``ALL`` table holds a full copy on the *first slice of every node* and
+nothing on the other slices, as Redshift does (so its storage is multiplied by
+the number of nodes, not slices). An ``AUTO`` table starts as ``AUTO(ALL)``
+and becomes ``AUTO(EVEN)`` once it outgrows ``auto_all_max_rows``.
+
+Simplified versus Redshift: a slice's column is one in-memory chunk here
+(appends are concatenated lazily); 1 MB blocks, zone maps and the sorted /
+unsorted regions come with issue #5.
+"""
+
+from __future__ import annotations
+
+from columnar.core.chunk import Column
+from columnar.kernels.columns import concat_columns
+from columnar.storage.catalog import DistStyle, TableDef
+
+# Redshift does not document when AUTO(ALL) becomes AUTO(EVEN): our choice,
+# a connection setting (``auto_all_max_rows``).
+DEFAULT_AUTO_ALL_MAX_ROWS = 1_000
+
+
+class Table:
+    """Per-slice column storage of one table."""
+
+    def __init__(self, definition: TableDef, n_slices: int):
+        self.definition = definition
+        self.n_slices = n_slices
+        if definition.diststyle is DistStyle.AUTO:
+            self.effective_style = DistStyle.ALL
+        else:
+            self.effective_style = definition.diststyle
+        self._parts: list[list[list[Column]]] = [[] for _ in range(n_slices)]
+        self._cache: list[list[Column] | None] = [None] * n_slices
+        self.next_row_id = 0  # EVEN placement continues round-robin from here
+
+    # -- metadata --------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+    @property
+    def fields(self):
+        return self.definition.fields
+
+    @property
+    def is_auto(self) -> bool:
+        return self.definition.diststyle is DistStyle.AUTO
+
+    def diststyle_label(self) -> str:
+        """As SVV_TABLE_INFO.diststyle shows it: ``KEY(a)``, ``AUTO(ALL)`` ..."""
+        style = self.effective_style
+        inner = f"KEY({self.definition.distkey})" if style is DistStyle.KEY else style.value
+        return f"AUTO({inner})" if self.is_auto else inner
+
+    # -- data --------------------------------------------------------------
+    def append(self, slice_id: int, columns: list[Column]) -> None:
+        if columns and len(columns[0]):
+            self._parts[slice_id].append(columns)
+            self._cache[slice_id] = None
+
+    def slice_columns(self, slice_id: int) -> list[Column] | None:
+        """The slice's columns, or None when the slice holds no rows."""
+        cached = self._cache[slice_id]
+        if cached is not None:
+            return cached
+        parts = self._parts[slice_id]
+        if not parts:
+            return None
+        if len(parts) == 1:
+            cols = parts[0]
+        else:
+            cols = [concat_columns([p[i] for p in parts]) for i in range(len(parts[0]))]
+            self._parts[slice_id] = [cols]
+        self._cache[slice_id] = cols
+        return cols
+
+    def rows_per_slice(self) -> list[int]:
+        return [sum(len(p[0]) for p in parts) for parts in self._parts]
+
+    def row_count(self, first_slices: list[int] | None = None) -> int:
+        """Logical rows: one copy only for ALL tables (``first_slices`` = each
+        node's first slice; the rows of one of them are counted)."""
+        counts = self.rows_per_slice()
+        if self.effective_style is DistStyle.ALL:
+            return max(counts) if counts else 0
+        return sum(counts)
+
+    def clear(self) -> None:
+        self.next_row_id = 0
+        self._parts = [[] for _ in range(self.n_slices)]
+        self._cache = [None] * self.n_slices

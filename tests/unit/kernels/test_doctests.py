@@ -1,0 +1,21 @@
+"""Run the doctests of every kernel module under its real module name.
+
+(``pytest --doctest-modules`` would import ``columnar/kernels/*.py`` under a
+rootdir-relative name while ``columnar`` has no ``__init__.py``, and numba's
+on-disk cache records the module name it compiled under.)
+"""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["hashing", "columns", "aggregate", "join", "strings", "arith"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(name):
+    module = importlib.import_module(f"columnar.kernels.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+    assert result.attempted > 0
