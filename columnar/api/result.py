@@ -225,7 +225,7 @@ class Result:
         else:
             out = _python_values(col, start, stop)
         if col.validity is not None:
-            for k in np.flatnonzero(~col.validity[start:stop]).tolist():
+            for k in np.flatnonzero(~np.asarray(col.validity[start:stop], dtype=np.bool_)).tolist():
                 out[k] = None
         return out
 

@@ -239,11 +239,12 @@ def as_decimal(t: DataType) -> DataType:
 
 
 def _cap(precision: int, scale: int) -> DataType:
-    if precision > MAX_DECIMAL_PRECISION:
-        # Keep the integer digits, give up scale: what Redshift does at the 38 cap.
-        scale = max(0, scale - (precision - MAX_DECIMAL_PRECISION))
-        precision = MAX_DECIMAL_PRECISION
-    return DataType(TypeId.DECIMAL, precision, min(scale, precision))
+    # "Regardless of these computations, the maximum result precision is 38, and
+    # the maximum result scale is 38" (DG: Computations with numeric values): the
+    # scale is kept, and a value that does not fit raises a numeric overflow.
+    precision = min(precision, MAX_DECIMAL_PRECISION)
+    scale = min(scale, MAX_DECIMAL_PRECISION)
+    return DataType(TypeId.DECIMAL, max(precision, scale), scale)
 
 
 def common_numeric(a: DataType, b: DataType) -> DataType:

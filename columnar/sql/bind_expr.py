@@ -26,7 +26,7 @@ from columnar.core import temporal
 from columnar.core.errors import BinderError, CatalogError, NotSupportedError, ProgrammingError
 from columnar.core.types import (
     BIGINT, BOOLEAN, DATE, DOUBLE, INTEGER, INTERVAL, MAX_VARCHAR, NULL, TIMESTAMP, DataType,
-    TypeId, arithmetic_result, as_decimal, common_numeric, type_from_name,
+    INTEGER_RANGES, TypeId, arithmetic_result, as_decimal, common_numeric, type_from_name,
 )
 from columnar.sql import ast
 from columnar.sql.expr import (
@@ -305,9 +305,41 @@ def arithmetic(op: str, l: BoundExpr, r: BoundExpr, l_ast, r_ast, err) -> BoundE
     if not (lt.is_numeric and rt.is_numeric):
         raise err(BinderError, f"operator does not exist: {lt.sql().lower()} {op} {rt.sql().lower()}")
     t = arithmetic_result(op, lt, rt)
+    if isinstance(l, Const) and isinstance(r, Const):
+        folded = _fold_arithmetic(op, l, r, t)
+        if folded is not None:
+            return folded
     if t.is_decimal:
         return Binary(op, cast_to(l, as_decimal(lt)), cast_to(r, as_decimal(rt)), t)
     return Binary(op, cast_to(l, t), cast_to(r, t), t)
+
+
+def _fold_arithmetic(op: str, l: Const, r: Const, t: DataType) -> Const | None:
+    """``0.06 - 0.01`` as one constant (exact; + - * only, integers and decimals,
+    and only when the result fits its type — otherwise the evaluator raises)."""
+    if op not in ("+", "-", "*") or l.value is None or r.value is None or t.is_float:
+        return None
+    if not ((l.type.is_integer or l.type.is_decimal) and (r.type.is_integer or r.type.is_decimal)):
+        return None
+    ls = l.type.scale if l.type.is_decimal else 0
+    rs = r.type.scale if r.type.is_decimal else 0
+    a, b = int(l.value), int(r.value)
+    if op == "*":
+        v, scale = a * b, ls + rs
+    else:
+        scale = max(ls, rs)
+        a, b = a * 10 ** (scale - ls), b * 10 ** (scale - rs)
+        v = a + b if op == "+" else a - b
+    ts = t.scale if t.is_decimal else 0
+    if ts != scale:
+        return None
+    if t.is_integer:
+        lo, hi = INTEGER_RANGES[t.id]
+        if not lo <= v <= hi:
+            return None
+    elif abs(v) >= 10 ** t.precision:
+        return None
+    return Const(v, t)
 
 
 def _temporal_arithmetic(op, l, r, l_ast, r_ast, err) -> BoundExpr:

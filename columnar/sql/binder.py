@@ -24,7 +24,7 @@ from columnar.core.errors import BinderError, CatalogError, NotSupportedError, P
 from columnar.core.types import BIGINT, BOOLEAN, DOUBLE, NULL, DataType, Field, TypeId, type_from_name
 from columnar.sql import ast
 from columnar.sql import bind_expr as bx
-from columnar.sql.expr import Binary, BoundExpr, Case, ColumnIndex, Const, InList, IsNull, Like, Unary
+from columnar.sql.expr import Binary, BoundExpr, Case, Cast, ColumnIndex, Const, InList, IsNull, Like, Unary
 from columnar.sql.logical import (
     AggCall, Aggregate, Filter, Join, Limit, LogicalPlan, OneRow, Project, Scan, Sort, SortKey,
     ValuesList,
@@ -457,7 +457,10 @@ class Binder:
     def _compare(op: str, a: BoundExpr, b: BoundExpr) -> BoundExpr:
         if isinstance(a, Const) and not isinstance(b, Const):
             a, b, op = b, a, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
-        folded = bx.date_vs_timestamp_const(a, b, op)
+        if isinstance(a, Cast) and a.type.id is TypeId.TIMESTAMP and a.operand.type.id is TypeId.DATE:
+            folded = bx.date_vs_timestamp_const(a.operand, b, op)
+        else:
+            folded = bx.date_vs_timestamp_const(a, b, op)
         if folded is not None:
             a, b, op = folded
         return Binary(op, a, b, BOOLEAN)

@@ -691,6 +691,7 @@ def column_to_arrow(col: Column) -> pa.Array:
     """
     t, n, data = col.type, len(col), col.data
     bitmap, nulls = _validity_buffer(col)
+    valid = None if bitmap is None else np.asarray(col.validity, dtype=np.bool_)
     if t.id is TypeId.NULL:
         return pa.nulls(n)
     if t.is_string:
@@ -705,8 +706,8 @@ def column_to_arrow(col: Column) -> pa.Array:
             codes = np.asarray(data.codes, dtype=np.int32)
             mask = None
             if bitmap is not None:
-                codes = np.where(col.validity, codes, 0).astype(np.int32)
-                mask = ~col.validity
+                codes = np.where(valid, codes, 0).astype(np.int32)
+                mask = ~valid
             return pc.take(dictionary, pa.array(codes, mask=mask))
         return _string_array_to_arrow(data, bitmap, nulls)
     arrow_type = _arrow_type_of(t)
@@ -720,7 +721,7 @@ def column_to_arrow(col: Column) -> pa.Array:
         words[:, 1] = data >> 63
         return pa.Array.from_buffers(arrow_type, n, [bitmap, pa.py_buffer(words)], null_count=nulls)
     if t.id is TypeId.BOOLEAN:
-        return pa.array(np.asarray(data, dtype=np.bool_), mask=None if bitmap is None else ~col.validity)
+        return pa.array(np.asarray(data, dtype=np.bool_), mask=None if valid is None else ~valid)
     np_type = {TypeId.SMALLINT: np.int16, TypeId.INTEGER: np.int32, TypeId.BIGINT: np.int64,
                TypeId.REAL: np.float32, TypeId.DOUBLE: np.float64, TypeId.DATE: np.int32,
                TypeId.TIMESTAMP: np.int64}.get(t.id)
