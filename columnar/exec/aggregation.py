@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from columnar.core.chunk import Column
+from columnar.core.errors import NumericOverflowError
 from columnar.core.types import BIGINT, DataType
 from columnar.exec.keys import factorize, sort_key
 from columnar.kernels import aggregate as K
@@ -51,6 +52,10 @@ def exact_sum(codes, k, col: Column, out_type: DataType) -> Column:
     else:
         sums = K.group_sum_int64(codes, k, data.astype(np.int64, copy=False), col.validity)
     validity = None if counts.min(initial=1) > 0 else counts > 0
+    if out_type.is_integer and sums.dtype == object:
+        raise NumericOverflowError("bigint out of range")
+    if out_type.is_decimal and sums.dtype == object and any(abs(v) >= 10**out_type.precision for v in sums):
+        raise NumericOverflowError("Numeric data overflow")
     return Column(out_type, sums, validity)
 
 

@@ -292,16 +292,31 @@ def float_text(x: np.ndarray, real: bool = False) -> np.ndarray:
     """
     text = (x.astype(np.float32) if real else x).astype(str)
     text = np.where(np.strings.endswith(text, ".0"), np.strings.slice(text, 0, -2), text)
-    # numpy writes positional digits below 1e16; PostgreSQL switches earlier.
+    # numpy's switch points between positional and exponent notation differ
+    # from PostgreSQL's (positional for 1e-4 <= |x| < 1e15, REAL: < 1e6).
+    has_exp = np.strings.find(text, "e") >= 0
     with np.errstate(invalid="ignore"):
-        mid = (np.abs(x) >= (1e6 if real else 1e15)) & (np.abs(x) < 1e16)
-    if mid.any():
-        text = np.where(mid, _positional_to_exponent(text), text)
+        big = ~has_exp & np.isfinite(x) & (np.abs(x) >= (1e6 if real else 1e15))
+    if big.any():
+        text = np.where(big, _positional_to_exponent(text), text)
+    small = has_exp & np.strings.endswith(text, "e-04")
+    if small.any():
+        text = np.where(small, _exponent_to_positional(text), text)
     special = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
     if not np.isfinite(x).all():
         for k, v in special.items():
             text = np.where(text == k, v, text)
     return text
+
+
+def _exponent_to_positional(text: np.ndarray) -> np.ndarray:
+    """'-1.5e-04' → '-0.00015' (only used for exponent -4)."""
+    neg = np.strings.startswith(text, "-")
+    body = np.where(neg, np.strings.slice(text, 1, None), text)
+    mantissa, _, _ = np.strings.partition(body, "e")
+    digits = np.strings.replace(mantissa, ".", "")
+    out = np.strings.add("0.000", digits)
+    return np.where(neg, np.strings.add("-", out), out)
 
 
 def _positional_to_exponent(text: np.ndarray) -> np.ndarray:

@@ -436,7 +436,7 @@ def _like(expr: Like, batch: Batch) -> Column:
         return null_column(BOOLEAN, n)
     if isinstance(x, ConstColumn) and isinstance(pattern, ConstColumn):
         one = _like_on(Column(x.type, x.resized(1).data), pattern, expr)
-        return ConstColumn(BOOLEAN, bool(one[0]), n)
+        return ConstColumn(BOOLEAN, bool(one[0]) != expr.negated, n)
     if isinstance(x, ConstColumn):
         x = Column(x.type, x.data, None)
     match = _like_on(x, pattern, expr)

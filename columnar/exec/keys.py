@@ -30,7 +30,7 @@ def factorize(col: Column, null_code: bool = True) -> tuple[np.ndarray, int]:
     elif isinstance(data, StringArray):
         codes, k = factorize_strings(data)
     elif data.dtype == object:
-        _, codes = np.unique(data, return_inverse=True)
+        _, codes = np.unique(np.where(col.is_valid(), data, 0), return_inverse=True)
         codes = codes.astype(np.int64)
         k = int(codes.max()) + 1 if len(codes) else 0
     elif data.dtype.kind == "f":
@@ -104,6 +104,8 @@ def sort_key(col: Column) -> np.ndarray:
             return ranks[data.codes]
         return string_ranks(data)[0]
     if data.dtype == object:
+        if col.validity is not None:
+            data = np.where(col.validity, data, 0)
         _, inv = np.unique(data, return_inverse=True)
         return inv.astype(np.int64)
     if data.dtype.kind == "f":

@@ -185,7 +185,7 @@ class PhysicalPlanner:
         else:
             op = self._nested_loop(left, right, kind, condition)
         if swapped:
-            nlw = len(right_node.schema)
+            nlw = len(node.right.schema)  # the swapped join outputs the original right side first
             exprs = [ColumnIndex(nlw + i, f.type, f.name) for i, f in enumerate(node.left.schema)]
             exprs += [ColumnIndex(i, f.type, f.name) for i, f in enumerate(node.right.schema)]
             op = ProjectOp(op, exprs, list(node.schema), _project_dist(op.dist, exprs))

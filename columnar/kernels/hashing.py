@@ -249,10 +249,57 @@ def use_direct_addressing(lo: int, hi: int, n: int) -> bool:
     return hi - lo <= 4 * n + 1024
 
 
-def _initial_bits(n: int) -> int:
-    # Start at ~n/8 slots (rounded to a power of two): few regrowths for many
-    # distinct keys, small tables for few.
-    return max(_MIN_BITS, min(int(n // 8).bit_length(), 40))
+_SAMPLE = 32768  # rows looked at to size a hash table
+
+
+def estimate_distinct(sample_distinct: int, sample_size: int, n: int) -> int:
+    """A rough distinct count for n rows from a strided sample of them.
+
+    A sample that repeats values has probably seen most of them; a sample of
+    mostly distinct values scales up with n, halved because strided samples
+    of clustered data (sorted keys with repeats) look more distinct than
+    the column is. Underestimates only cost a table regrowth.
+
+    Example:
+        >>> estimate_distinct(7, 32768, 6_000_000), estimate_distinct(32768, 32768, 6_000_000)
+        (7, 3000000)
+    """
+    if sample_size >= n:
+        return sample_distinct
+    if 2 * sample_distinct < sample_size:
+        return sample_distinct
+    return max(sample_distinct, n * sample_distinct // (2 * sample_size))
+
+
+def _bits_for(distinct: int) -> int:
+    """Table bits keeping the load factor <= 1/2 for ``distinct`` keys."""
+    return max(_MIN_BITS, min((2 * max(distinct, 1) - 1).bit_length(), 40))
+
+
+def _initial_bits(values: np.ndarray) -> int:
+    n = len(values)
+    step = max(1, n // _SAMPLE)
+    sample = values[::step]
+    return _bits_for(estimate_distinct(len(np.unique(sample)), len(sample), n))
+
+
+@njit
+def _hash_strings_strided(offsets, data, step):
+    n = len(offsets) - 1
+    m = (n + step - 1) // step
+    out = np.empty(m, np.uint64)
+    for t in range(m):
+        i = t * step
+        out[t] = _hash_bytes(data, offsets[i], offsets[i + 1])
+    return out
+
+
+def _initial_bits_strings(sa: StringArray) -> int:
+    n = len(sa)
+    step = max(1, n // _SAMPLE)
+    with np.errstate(over="ignore"):
+        sample = _hash_strings_strided(sa.offsets, sa.data, step)
+    return _bits_for(estimate_distinct(len(np.unique(sample)), len(sample), n))
 
 
 def factorize_int64(values: np.ndarray) -> tuple[np.ndarray, int]:
@@ -272,7 +319,7 @@ def factorize_int64(values: np.ndarray) -> tuple[np.ndarray, int]:
         codes, k, _ = _factorize_direct(v, np.int64(lo), hi - lo + 1)
         return codes, int(k)
     with np.errstate(over="ignore"):  # the hash wraps on purpose (pure-Python mode)
-        codes, k, _, _, _ = _factorize_hash(v, _initial_bits(n))
+        codes, k, _, _, _ = _factorize_hash(v, _initial_bits(v))
     return codes, int(k)
 
 
@@ -362,9 +409,8 @@ def _factorize_strings_kernel(offsets, data, bits):
 
 def factorize_strings_with_reps(sa: StringArray) -> tuple[np.ndarray, int, np.ndarray]:
     """Like :func:`factorize_strings`, also returning each code's first row."""
-    n = len(sa)
     with np.errstate(over="ignore"):
-        codes, k, reps = _factorize_strings_kernel(sa.offsets, sa.data, _initial_bits(n))
+        codes, k, reps = _factorize_strings_kernel(sa.offsets, sa.data, _initial_bits_strings(sa))
     return codes, int(k), reps
 
 
@@ -440,7 +486,7 @@ def factorize_pair(a_codes: np.ndarray, a_card: int, b_codes: np.ndarray, b_card
     if int(a_card) * int(b_card) <= _INT64_MAX:
         return factorize_int64(a * np.int64(b_card) + b)
     with np.errstate(over="ignore"):
-        codes, k = _factorize_pair_kernel(a, b, _initial_bits(len(a)))
+        codes, k = _factorize_pair_kernel(a, b, _initial_bits(a * np.int64(7) ^ b))
     return codes, int(k)
 
 

@@ -114,7 +114,7 @@ class _BuildTable:
             self._lookup = lambda keys: _lookup_direct(keys, mn, mx, lut)
         else:
             with np.errstate(over="ignore"):  # the hash wraps on purpose (pure-Python mode)
-                ids, k, _, tab, bits = _factorize_hash(build_keys, _initial_bits(m))
+                ids, k, _, tab, bits = _factorize_hash(build_keys, _initial_bits(build_keys))
             self._lookup = lambda keys: _lookup_hash(keys, tab, bits)
         self.ids = ids
         self.k = int(k)

@@ -122,7 +122,62 @@ def _match_back(data, lo, e, tokens, t0, t1, ci):
 
 
 @njit
-def _like_one(data, s, e, tokens, bounds, exact, ci):
+def _find_literal(data, p, q, tokens, t0, t1, ci):
+    """Leftmost match of the all-literal tokens[t0:t1] inside [p, q): its end, or -1.
+
+    Candidates are filtered on the first and the last byte before comparing
+    the middle, so the scan costs about one compare per byte.
+    """
+    length = t1 - t0
+    c0 = tokens[t0]
+    cl = tokens[t1 - 1]
+    last = q - length
+    if ci:
+        while p <= last:
+            if _fold(data[p]) == c0 and _fold(data[p + length - 1]) == cl:
+                ok = True
+                for j in range(1, length - 1):
+                    if _fold(data[p + j]) != tokens[t0 + j]:
+                        ok = False
+                        break
+                if ok:
+                    return p + length
+            p += 1
+    else:
+        while p <= last:
+            if data[p] == c0 and data[p + length - 1] == cl:
+                ok = True
+                for j in range(1, length - 1):
+                    if data[p + j] != tokens[t0 + j]:
+                        ok = False
+                        break
+                if ok:
+                    return p + length
+            p += 1
+    return -1
+
+
+@njit
+def _find_segment(data, p, q, tokens, t0, t1, ci):
+    """Leftmost match of tokens[t0:t1] (with '_') starting at a character boundary in [p, q)."""
+    first = tokens[t0]
+    while p < q:
+        ok = True
+        if first >= 0:
+            b = _fold(data[p]) if ci else np.int64(data[p])
+            ok = b == first
+        if ok:
+            r = _match_fwd(data, p, q, tokens, t0, t1, ci)
+            if r >= 0:
+                return r
+        p += 1
+        while p < q and (data[p] & 0xC0) == 0x80:
+            p += 1
+    return -1
+
+
+@njit
+def _like_one(data, s, e, tokens, bounds, literal, exact, ci):
     nseg = len(bounds) - 1
     p = _match_fwd(data, s, e, tokens, bounds[0], bounds[1], ci)
     if exact:
@@ -133,40 +188,26 @@ def _like_one(data, s, e, tokens, bounds, exact, ci):
     if q < 0:
         return False
     for m in range(1, nseg - 1):
-        t0 = bounds[m]
-        t1 = bounds[m + 1]
-        first = tokens[t0]
-        found = False
-        while p < q:
-            ok = True
-            if first >= 0:
-                b = _fold(data[p]) if ci else np.int64(data[p])
-                ok = b == first
-            if ok:
-                r = _match_fwd(data, p, q, tokens, t0, t1, ci)
-                if r >= 0:
-                    p = r
-                    found = True
-                    break
-            p += 1
-            while p < q and (data[p] & 0xC0) == 0x80:
-                p += 1
-        if not found:
+        if literal[m]:
+            p = _find_literal(data, p, q, tokens, bounds[m], bounds[m + 1], ci)
+        else:
+            p = _find_segment(data, p, q, tokens, bounds[m], bounds[m + 1], ci)
+        if p < 0:
             return False
     return True
 
 
 @njit
-def _like_kernel(offsets, data, tokens, bounds, exact, ci):
+def _like_kernel(offsets, data, tokens, bounds, literal, exact, ci):
     n = len(offsets) - 1
     out = np.empty(n, np.bool_)
     for i in range(n):
-        out[i] = _like_one(data, offsets[i], offsets[i + 1], tokens, bounds, exact, ci)
+        out[i] = _like_one(data, offsets[i], offsets[i + 1], tokens, bounds, literal, exact, ci)
     return out
 
 
-def _compile_like(pattern: str, ci: bool, escape: str | None) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Pattern → (tokens, segment bounds, exact). Token -1 is '_', else a byte."""
+def _compile_like(pattern: str, ci: bool, escape: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Pattern → (tokens, segment bounds, segment is all-literal, exact). Token -1 is '_', else a byte."""
     if escape is not None and len(escape) > 1:
         raise DataError("invalid escape string: it must be empty or one character")
     segments: list[list[int]] = []
@@ -197,7 +238,8 @@ def _compile_like(pattern: str, ci: bool, escape: str | None) -> tuple[np.ndarra
     bounds = np.zeros(len(segments) + 1, dtype=np.int64)
     bounds[1:] = np.cumsum([len(s) for s in segments])
     tokens = np.array([t for s in segments for t in s], dtype=np.int64)
-    return tokens, bounds, exact
+    literal = np.array([-1 not in s for s in segments], dtype=np.bool_)
+    return tokens, bounds, literal, exact
 
 
 def like_match(sa, pattern: str, case_insensitive: bool = False, escape: str | None = "\\") -> np.ndarray:
@@ -212,12 +254,12 @@ def like_match(sa, pattern: str, case_insensitive: bool = False, escape: str | N
         >>> like_match(sa, "h_llo").tolist(), like_match(sa, "h%", case_insensitive=True).tolist()
         ([False, True, False, False], [False, True, True, False])
     """
-    tokens, bounds, exact = _compile_like(pattern, bool(case_insensitive), escape)
+    tokens, bounds, literal, exact = _compile_like(pattern, bool(case_insensitive), escape)
     if not exact and len(tokens) == 0:  # only '%': everything matches
         return np.ones(len(sa), dtype=np.bool_)
 
     def run(s: StringArray) -> np.ndarray:
-        return _like_kernel(s.offsets, s.data, tokens, bounds, exact, bool(case_insensitive))
+        return _like_kernel(s.offsets, s.data, tokens, bounds, literal, exact, bool(case_insensitive))
 
     return _per_value(sa, run)
 

@@ -50,6 +50,7 @@ class ScopeColumn:
     qualifier: str | None
     name: str
     type: DataType
+    merged: bool = False  # the right-hand copy of a JOIN ... USING column
 
 
 class Scope:
@@ -70,6 +71,8 @@ class Scope:
             if qual is not None and not any(c.qualifier == qual for c in self.columns):
                 raise err(CatalogError, f'missing FROM-clause entry for table "{qual}"')
             raise err(CatalogError, f'column "{shown}" does not exist')
+        if len(hits) > 1 and qual is None:
+            hits = [h for h in hits if not h[1].merged]
         if len(hits) > 1:
             raise err(BinderError, f'column reference "{".".join(parts)}" is ambiguous')
         return hits[0]
@@ -154,7 +157,21 @@ def _round_half_away(n: int, d: int) -> int:
 
 
 def fold_cast(c: Const, target: DataType) -> Const | None:
-    """Cast a constant at bind time; None when the cast is left to the evaluator."""
+    """Cast a constant at bind time; None when the cast is left to the evaluator
+    (which also raises the overflow error when the value does not fit)."""
+    out = _fold_cast(c, target)
+    if out is None or out.value is None:
+        return out
+    if target.is_integer:
+        lo, hi = INTEGER_RANGES[target.id]
+        if not lo <= out.value <= hi:
+            return None
+    elif target.is_decimal and abs(out.value) >= 10 ** target.precision:
+        return None
+    return out
+
+
+def _fold_cast(c: Const, target: DataType) -> Const | None:
     v, src = c.value, c.type
     if v is None:
         return Const(None, target)
@@ -192,6 +209,8 @@ def fold_cast(c: Const, target: DataType) -> Const | None:
             return Const(int(v) / 10 ** (src.scale if src.is_decimal else 0), target)
         if src.is_integer and target.is_integer:
             return Const(int(v), target)
+        if src.is_decimal and target.is_integer:
+            return Const(_round_half_away(int(v), 10**src.scale), target)
         if src.id is TypeId.DATE and target.id is TypeId.TIMESTAMP:
             return Const(int(v) * temporal.MICROS_PER_DAY, target)
     except (ValueError, ArithmeticError):
@@ -411,6 +430,8 @@ def scalar_function(name: str, args: list[BoundExpr], err) -> BoundExpr:
     if name in _INT_FUNCS:
         canon = {"len": "length", "char_length": "length", "character_length": "length", "strpos": "position"}.get(name, name)
         need(2 if canon == "position" else 1)
+        if name == "strpos":  # STRPOS(string, substring) = POSITION(substring IN string)
+            args = [args[1], args[0]]
         return Func(canon, tuple(_as_string(a, err) for a in args), INTEGER)
     raise err(BinderError, f"function {name} does not exist")
 

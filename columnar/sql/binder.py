@@ -90,7 +90,14 @@ class Binder:
         for r in rows:
             if len(r) != width:
                 raise self.error(ProgrammingError, "VALUES lists must all be the same length", v.pos)
-        types = [bx.common_type([r[i].type for r in rows], "VALUES", self._err_at(v)) for i in range(width)]
+        def column_type(i):
+            # untyped string literals ('t', '2024-01-01') take the type of the other rows
+            typed = [r[i].type for r, src in zip(rows, v.rows)
+                     if not (isinstance(src[i], ast.Literal) and src[i].kind in ("string", "null"))]
+            candidates = typed or [r[i].type for r in rows]
+            return bx.common_type(candidates, "VALUES", self._err_at(v))
+
+        types = [column_type(i) for i in range(width)]
         types = [t if not t.is_null else DataType.varchar(256) for t in types]
         rows = [[e if e.type == t else bx.cast_to(e, t) for e, t in zip(r, types)] for r in rows]
         names = [f"column{i + 1}" for i in range(width)]
@@ -185,7 +192,7 @@ class Binder:
         for it in items:
             if isinstance(it.expr, ast.Star):
                 qual = it.expr.table
-                cols = [c for c in scope.columns if qual is None or c.qualifier == qual]
+                cols = [c for c in scope.columns if (qual is None and not c.merged) or (qual is not None and c.qualifier == qual)]
                 if qual is not None and not cols:
                     raise self.error(CatalogError, f'missing FROM-clause entry for table "{qual}"', it.pos)
                 if not scope.columns and qual is None:
@@ -330,6 +337,8 @@ class Binder:
                 cond = parts[0]
                 for p in parts[1:]:
                     cond = Binary("and", cond, p, BOOLEAN)
+                merged = [dataclasses.replace(c, merged=c.name in using) for c in rscope.columns]
+                scope = bx.Scope(lscope.columns + merged)
             elif ref.condition is not None:
                 cond = self.expr(ref.condition, scope)
                 self._require_boolean(cond, "JOIN/ON", ref.condition)
@@ -491,8 +500,43 @@ class Binder:
             return self._aggregate(node, name, scope, aggs, err)
         if node.distinct or node.star:
             raise err(BinderError, f"DISTINCT or * specified, but {name} is not an aggregate function")
+        rewritten = self._rewrite_function(name, node, err)
+        if rewritten is not None:
+            return self.expr(rewritten, scope, aggs)
         args = [self.expr(a, scope, aggs) for a in node.args]
         return bx.scalar_function(name, args, err)
+
+    @staticmethod
+    def _rewrite_function(name: str, node: ast.FunctionCall, err):
+        """Functions that are shorthand for other syntax (as Redshift defines them)."""
+        a, pos = node.args, node.pos
+        if name == "mod":
+            if len(a) != 2:
+                raise err(BinderError, "function mod takes 2 arguments")
+            return ast.BinaryOp("%", a[0], a[1], pos=pos)
+        if name == "concat":
+            if len(a) != 2:
+                raise err(BinderError, "function concat takes 2 arguments")
+            return ast.BinaryOp("||", a[0], a[1], pos=pos)
+        if name == "nvl2":
+            if len(a) != 3:
+                raise err(BinderError, "function nvl2 takes 3 arguments")
+            return ast.Case(None, ((ast.IsNull(a[0], True, pos=pos), a[1]),), a[2], pos=pos)
+        if name == "decode":
+            # DECODE(expr, search, result [, search, result ...] [, default]); NULL matches NULL
+            if len(a) < 3:
+                raise err(BinderError, "function decode takes at least 3 arguments")
+            whens = []
+            for i in range(1, len(a) - 1, 2):
+                search = a[i]
+                if isinstance(search, ast.Literal) and search.kind == "null":
+                    cond = ast.IsNull(a[0], pos=pos)
+                else:
+                    cond = ast.BinaryOp("=", a[0], search, pos=pos)
+                whens.append((cond, a[i + 1]))
+            default = a[-1] if len(a) % 2 == 0 else None
+            return ast.Case(None, tuple(whens), default, pos=pos)
+        return None
 
     def _aggregate(self, node, name, scope, aggs, err) -> BoundExpr:
         if node.star:
@@ -517,11 +561,9 @@ class Binder:
                     rt = DOUBLE
                 elif t.is_decimal:
                     rt = DataType.decimal(38, t.scale)
-                elif name == "avg":
-                    rt = BIGINT  # Redshift: AVG of an integer type is an integer (truncated)
-                elif t.id is TypeId.BIGINT:
-                    rt = DataType.decimal(38, 0)  # Redshift: SUM(BIGINT) is NUMERIC
                 else:
+                    # Redshift: SUM and AVG of SMALLINT/INTEGER/BIGINT are BIGINT
+                    # (AVG truncated toward zero; a SUM past the BIGINT range raises)
                     rt = BIGINT
                 call = AggCall(name, arg, node.distinct, rt)
             else:  # min / max

@@ -24,9 +24,14 @@ How it works, in three parts:
    The grammar has no conflicts (it builds with ``strict=True``).
 3. **Transformer** (:class:`_ToAst`), parse tree → frozen AST dataclasses.
    Small normalisations happen here: unquoted names are lower-cased, ``!=``
-   becomes ``<>``, ``MINUS`` becomes ``EXCEPT``, ``DATE_PART``/``DATEPART``
-   become :class:`~columnar.sql.ast.Extract`, the datepart of ``DATEADD`` /
-   ``DATEDIFF`` becomes a string literal, ``?`` parameters are numbered.
+   becomes ``<>``, ``MINUS`` becomes ``EXCEPT``, ``NOT EXISTS`` becomes
+   ``Exists(negated=True)``, ``CONVERT(t, x)`` and ``x::t`` become
+   :class:`~columnar.sql.ast.Cast`, ``DATE_PART``/``DATEPART`` become
+   :class:`~columnar.sql.ast.Extract`, the datepart of ``DATEADD`` /
+   ``DATEDIFF`` becomes a string literal, ``SUBSTRING(x FROM a FOR b)`` and
+   ``POSITION(a IN b)`` become plain calls, ``TRIM([BOTH|LEADING|TRAILING]
+   [chars] FROM x)`` becomes ``btrim|ltrim|rtrim(x[, chars])``, and ``?``
+   parameters are numbered from 0 per statement.
 
 Simplified versus Redshift:
 
@@ -42,8 +47,15 @@ Simplified versus Redshift:
 * Window frames are kept as normalised text (``WindowSpec.frame``); their
   offsets must be integer literals.
 * When an unreserved keyword could be read as a keyword or as a name at the
-  same place, the keyword wins (``SELECT a FROM t qualify ...`` is a QUALIFY
-  clause, never an alias named ``qualify``).
+  same place, the keyword wins: ``SELECT a FROM t qualify ...`` is a QUALIFY
+  clause, never an alias named ``qualify``, and ``INSERT INTO t (values)``
+  needs ``"values"`` quoted. ``TIMESTAMP`` is not reserved (it is in Redshift).
+* ``ORDER BY``/``LIMIT`` directly after a bare ``VALUES`` list is rejected.
+
+Example:
+    >>> stmt = parse_one("SELECT year, count(*) AS value FROM t GROUP BY 1")
+    >>> stmt.items[0].expr, stmt.items[1].alias, stmt.pos
+    (ColumnRef(parts=('year',)), 'value', (1, 1))
 """
 
 from __future__ import annotations
@@ -54,10 +66,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
-from lark import Lark, Token, Transformer, Tree, v_args
+from lark import Lark, Token, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 from lark.lexer import Lexer, PatternStr
 from lark.parsers.lalr_analysis import Shift
+from lark.visitors import Transformer_NonRecursive
 
 from columnar.core.errors import ParserError
 from columnar.sql import ast
@@ -101,15 +114,18 @@ _STRING_RE = re.compile(r"'(?:[^']|'')*'")
 _QUOTED_RE = re.compile(r'"(?:[^"]|"")*"')
 
 
-def _can_shift(states: dict, stack: list, terminal: str) -> bool:
+def _can_shift(states: dict, stack: list, terminal: str, end_state=None) -> bool:
     """Would the LALR parser shift ``terminal`` from this stack (after any reductions)?
 
     LALR tables merge look-ahead sets, so a terminal that appears in the
     current row may still fail after a few reductions; simulating them on a
-    copy of the state stack gives the exact answer.
+    copy of the state stack gives the exact answer. End of input (``$END``) is
+    accepted when the reductions reach ``end_state``.
     """
     stack = list(stack)
     while True:
+        if stack[-1] == end_state:
+            return True
         entry = states[stack[-1]].get(terminal)
         if entry is None:
             return False
@@ -309,16 +325,23 @@ def _expected_text(e: UnexpectedToken, parser: Lark) -> str:
     expected = set(e.expected or ())
     state = getattr(e, "state", None)
     if state is not None:  # keep only what can really be shifted (LALR look-aheads are merged)
-        states = state.parse_conf.states
-        precise = {t for t in expected if _can_shift(states, state.state_stack, t)}
+        conf = state.parse_conf
+        try:
+            precise = {t for t in expected
+                       if _can_shift(conf.states, state.state_stack, t, conf.end_state if t == "$END" else None)}
+        except Exception:  # never let the message builder hide the real error
+            precise = set()
         expected = precise or expected
     if {"INTEGER_LIT", "STRING_LIT", "NAME"} <= expected:
         return "an expression"
     if {"DOUBLE", "CHARACTER", "NAME"} <= expected:
         return "a type name"
-    labels = sorted({d for d in (_display(t, parser) for t in expected) if d})
+    labels = {d for d in (_display(t, parser) for t in expected) if d}
+    if "end of input" in labels:
+        labels.discard('";"')  # "end of input" says it; a ";" may always end a statement
     # identifiers first, then keywords, punctuation and end of input
-    labels.sort(key=lambda s: (s != "identifier", s.startswith('"'), s == "end of input", s))
+    order = {"identifier": 0, "end of input": 3}
+    labels = sorted(labels, key=lambda s: (order.get(s, 2 if s.startswith('"') else 1), s))
     if not labels:
         return ""
     if len(labels) > 8:
@@ -405,14 +428,83 @@ def _clauses(children) -> dict:
     return {c.tag: c for c in children if isinstance(c, _Clause)}
 
 
+def _first(self, meta, children):
+    return children[0]
+
+
+def _true(self, meta, children):
+    return True
+
+
+def _upper(self, meta, children):
+    return children[0].upper()
+
+
+def _as_tuple(self, meta, children):
+    return tuple(children)
+
+
+def _clause(tag: str, many: bool = False):
+    """A rule method wrapping its child (or all its children) in a tagged :class:`_Clause`."""
+
+    def method(self, meta, children):
+        return _Clause(tag, tuple(children) if many else children[0], _pos(meta))
+
+    return method
+
+
+_CHILD = object()
+
+
+def _constraint(key: str, value=_CHILD):
+    """A rule method for a column constraint: ``(key, value, pos)``.
+
+    ``value`` is a constant, ``_CHILD`` for the rule's only child, or ``tuple``
+    for all its children.
+    """
+
+    def method(self, meta, children):
+        if value is _CHILD:
+            v = children[0]
+        elif value is tuple:
+            v = tuple(children)
+        else:
+            v = value
+        return (key, v, _pos(meta))
+
+    return method
+
+
 @v_args(meta=True)
-class _ToAst(Transformer):
-    """Builds AST nodes bottom-up; one method per grammar rule or alias."""
+class _ToAst(Transformer_NonRecursive):
+    """Builds AST nodes bottom-up; one method per grammar rule or alias.
+
+    Non-recursive, so a generated ``a = 1 OR a = 2 OR ...`` with thousands of
+    terms does not hit Python's recursion limit. Children are still visited
+    left to right, which numbers ``?`` parameters in order of appearance.
+    """
 
     def __init__(self, sql: str):
         super().__init__(visit_tokens=False)
         self.sql = sql
         self.parameters = 0
+
+    # Small rules: pass-throughs, presence markers, keyword values, lists, clauses.
+    values_row = alias = set_quantifier = sort_direction = like_op = partition_by = _first
+    expression = drop_behavior = _first
+    recursive = not_kw = temporary = if_not_exists = if_exists = transaction_word = _true
+    precision = varying = _true
+    trim_side = sortkey_style = diststyle_value = _upper
+    copy_format = copy_string_key = copy_int_key = copy_bool_key = copy_flag = _upper
+    select_list = ident_list = expr_list = type_params = _as_tuple
+    from_clause = _clause("from", many=True)
+    order_by = _clause("order_by", many=True)
+    where_clause = _clause("where")
+    group_by = _clause("group_by")
+    having_clause = _clause("having")
+    qualify_clause = _clause("qualify")
+    limit_clause = _clause("limit")
+    offset_clause = _clause("offset")
 
     def _error(self, message, pos):
         line, column = pos or (0, 0)
@@ -470,9 +562,6 @@ class _ToAst(Transformer):
         recursive = children[0] is not None
         return _Clause("with", (recursive, tuple(children[1:])), _pos(meta))
 
-    def recursive(self, meta, children):
-        return True
-
     def cte(self, meta, children):
         name, columns, query = children
         return ast.CommonTableExpr(name, query, tuple(columns or ()), pos=_pos(meta))
@@ -492,9 +581,6 @@ class _ToAst(Transformer):
 
     def values_clause(self, meta, children):
         return ast.Values(tuple(children), pos=_pos(meta))
-
-    def values_row(self, meta, children):
-        return children[0]
 
     def select_core(self, meta, children):
         modifiers, items = children[0], children[1]
@@ -526,12 +612,6 @@ class _ToAst(Transformer):
         token = children[0]
         return ast.Literal(int(token), "int", pos=_tpos(token))
 
-    def set_quantifier(self, meta, children):
-        return children[0]
-
-    def select_list(self, meta, children):
-        return tuple(children)
-
     def select_item(self, meta, children):
         expr, alias = children
         return ast.SelectItem(expr, alias, pos=_pos(meta))
@@ -543,35 +623,11 @@ class _ToAst(Transformer):
         parts = children[0]
         return ast.SelectItem(ast.Star(".".join(parts), pos=_pos(meta)), pos=_pos(meta))
 
-    def alias(self, meta, children):
-        return children[0]
-
-    def from_clause(self, meta, children):
-        return _Clause("from", tuple(children), _pos(meta))
-
-    def where_clause(self, meta, children):
-        return _Clause("where", children[0], _pos(meta))
-
-    def group_by(self, meta, children):
-        return _Clause("group_by", children[0], _pos(meta))
-
-    def having_clause(self, meta, children):
-        return _Clause("having", children[0], _pos(meta))
-
-    def qualify_clause(self, meta, children):
-        return _Clause("qualify", children[0], _pos(meta))
-
-    def order_by(self, meta, children):
-        return _Clause("order_by", tuple(children), _pos(meta))
-
     def order_item(self, meta, children):
         expr, direction, nulls = children
         desc = direction is not None and direction.upper() == "DESC"
         nulls_first = None if nulls is None else nulls
         return ast.OrderItem(expr, desc, nulls_first, pos=_pos(meta))
-
-    def sort_direction(self, meta, children):
-        return children[0]
 
     def nulls_order(self, meta, children):
         return children[1].upper() == "FIRST"
@@ -588,14 +644,8 @@ class _ToAst(Transformer):
                 offset = child.value
         return _Clause("limit_offset", (limit, offset, has_limit, limit_pos), _pos(meta))
 
-    def limit_clause(self, meta, children):
-        return _Clause("limit", children[0], _pos(meta))
-
     def limit_all(self, meta, children):
         return _Clause("limit", None, _pos(meta))
-
-    def offset_clause(self, meta, children):
-        return _Clause("offset", children[0], _pos(meta))
 
     # -- FROM items -----------------------------------------------------
 
@@ -635,9 +685,6 @@ class _ToAst(Transformer):
 
     # -- expressions ----------------------------------------------------
 
-    def expression(self, meta, children):
-        return children[0]
-
     def or_op(self, meta, children):
         return ast.BinaryOp("OR", children[0], children[1], pos=_pos(meta))
 
@@ -649,9 +696,6 @@ class _ToAst(Transformer):
         if isinstance(operand, ast.Exists) and not operand.negated:
             return ast.Exists(operand.query, True, pos=_pos(meta))
         return ast.UnaryOp("NOT", operand, pos=_pos(meta))
-
-    def not_kw(self, meta, children):
-        return True
 
     def comparison(self, meta, children):
         left, op, right = children
@@ -684,9 +728,6 @@ class _ToAst(Transformer):
     def like(self, meta, children):
         operand, negated, op, pattern, escape = children
         return ast.Like(operand, pattern, bool(negated), op.upper() == "ILIKE", escape, pos=_pos(meta))
-
-    def like_op(self, meta, children):
-        return children[0]
 
     def similar_to(self, meta, children):
         operand, negated, pattern = children
@@ -737,12 +778,6 @@ class _ToAst(Transformer):
 
     def ident(self, meta, children):
         return _name(children[0])
-
-    def ident_list(self, meta, children):
-        return tuple(children)
-
-    def expr_list(self, meta, children):
-        return tuple(children)
 
     def parameter(self, meta, children):
         index = self.parameters
@@ -836,9 +871,6 @@ class _ToAst(Transformer):
         side, operand = children
         return ast.FunctionCall(self._TRIM_NAMES[side], (operand,), pos=_pos(meta))
 
-    def trim_side(self, meta, children):
-        return children[0].upper()
-
     def niladic_function(self, meta, children):
         return ast.FunctionCall(children[0].lower(), pos=_pos(meta))
 
@@ -886,16 +918,13 @@ class _ToAst(Transformer):
 
     def approximate(self, meta, children):
         call = children[0]
-        if isinstance(call, ast.Extract):  # APPROXIMATE DATE_PART(..): keep it a call
+        if isinstance(call, ast.Extract):  # APPROXIMATE DATE_PART(..) makes no sense
             raise self._error("APPROXIMATE applies to COUNT(DISTINCT ...) and PERCENTILE_DISC only", _pos(meta))
         return replace(call, approximate=True, pos=_pos(meta))
 
     def over_clause(self, meta, children):
         partition, order, frame = children
         return ast.WindowSpec(partition or (), order.value if order else (), frame, pos=_pos(meta))
-
-    def partition_by(self, meta, children):
-        return children[0]
 
     def window_frame(self, meta, children):
         return " ".join(c if isinstance(c, str) and not isinstance(c, Token) else c.upper() for c in children)
@@ -922,14 +951,6 @@ class _ToAst(Transformer):
         params, zone = children
         name = "TIMESTAMP" if zone is None else f"TIMESTAMP {zone}"
         return ast.TypeName(name, params or (), pos=_pos(meta))
-
-    def precision(self, meta, children):
-        return True
-
-    varying = precision
-
-    def type_params(self, meta, children):
-        return tuple(children)
 
     def type_param(self, meta, children):
         token = children[0]
@@ -983,12 +1004,6 @@ class _ToAst(Transformer):
             merged.update(fields)
         return ast.TableAttributes(**merged, pos=attrs[0].pos)
 
-    def temporary(self, meta, children):
-        return True
-
-    def if_not_exists(self, meta, children):
-        return True
-
     def column_def(self, meta, children):
         name, type_ = children[0], children[1]
         fields: dict = {}
@@ -1002,35 +1017,17 @@ class _ToAst(Transformer):
                 fields[key] = value
         return ast.ColumnDef(name, type_, **fields, pos=_pos(meta))
 
-    def not_null(self, meta, children):
-        return ("not_null", True, _pos(meta))
-
-    def nullable(self, meta, children):
-        return ("not_null", False, _pos(meta))
-
-    def default(self, meta, children):
-        return ("default", children[0], _pos(meta))
-
-    def encode(self, meta, children):
-        return ("encode", children[0], _pos(meta))
-
-    def column_distkey(self, meta, children):
-        return ("distkey", True, _pos(meta))
-
-    def column_sortkey(self, meta, children):
-        return ("sortkey", True, _pos(meta))
-
-    def column_primary_key(self, meta, children):
-        return ("primary_key", True, _pos(meta))
-
-    def column_unique(self, meta, children):
-        return ("unique", True, _pos(meta))
-
-    def identity(self, meta, children):
-        return ("identity", (children[0], children[1]), _pos(meta))
-
-    def references(self, meta, children):
-        return ("references", None, _pos(meta))
+    # Column constraints become (field of ColumnDef, value, pos); REFERENCES is accepted and ignored.
+    not_null = _constraint("not_null", True)
+    nullable = _constraint("not_null", False)
+    default = _constraint("default")
+    encode = _constraint("encode")
+    column_distkey = _constraint("distkey", True)
+    column_sortkey = _constraint("sortkey", True)
+    column_primary_key = _constraint("primary_key", True)
+    column_unique = _constraint("unique", True)
+    identity = _constraint("identity", tuple)
+    references = _constraint("references", None)
 
     def signed_int(self, meta, children):
         minus, number = children
@@ -1051,9 +1048,6 @@ class _ToAst(Transformer):
     def yes_no(self, meta, children):
         return children[0].upper() == "YES"
 
-    def diststyle_value(self, meta, children):
-        return children[0].upper()
-
     def diststyle(self, meta, children):
         return _Clause("attribute", ("DISTSTYLE", {"diststyle": children[0]}), _pos(meta))
 
@@ -1063,9 +1057,6 @@ class _ToAst(Transformer):
     def sortkey(self, meta, children):
         style, columns = children
         return _Clause("attribute", ("SORTKEY", {"sortkey": columns, "sortkey_style": style}), _pos(meta))
-
-    def sortkey_style(self, meta, children):
-        return children[0].upper()
 
     def sortkey_auto(self, meta, children):
         return _Clause("attribute", ("SORTKEY", {"sortkey_style": "AUTO"}), _pos(meta))
@@ -1077,12 +1068,6 @@ class _ToAst(Transformer):
         if_exists, names, behavior = children[0], children[1:-1], children[-1]
         cascade = behavior is not None and behavior.upper() == "CASCADE"
         return ast.DropTable(tuple(names), if_exists is not None, cascade, pos=_pos(meta))
-
-    def if_exists(self, meta, children):
-        return True
-
-    def drop_behavior(self, meta, children):
-        return children[0]
 
     def truncate(self, meta, children):
         return ast.Truncate(children[0], pos=_pos(meta))
@@ -1131,9 +1116,6 @@ class _ToAst(Transformer):
         fmt, arg = children
         return ("format", fmt, None if arg is None else _string(arg), _pos(meta))
 
-    def copy_format(self, meta, children):
-        return children[0].upper()
-
     def copy_string_option(self, meta, children):
         key, value = children
         return ("option", key, _string(value), _pos(meta))
@@ -1151,11 +1133,6 @@ class _ToAst(Transformer):
 
     def copy_flag_option(self, meta, children):
         return ("option", children[0], True, _pos(meta))
-
-    def copy_string_key(self, meta, children):
-        return children[0].upper()
-
-    copy_int_key = copy_bool_key = copy_flag = copy_string_key
 
     # -- others -----------------------------------------------------------
 
@@ -1194,9 +1171,6 @@ class _ToAst(Transformer):
     def rollback(self, meta, children):
         return ast.Transaction("rollback", pos=_pos(meta))
 
-    def transaction_word(self, meta, children):
-        return True
-
 
 # ---------------------------------------------------------------------------
 # Public API
@@ -1210,6 +1184,10 @@ def _transform(tree, sql: str):
         if isinstance(e.orig_exc, ParserError):
             raise e.orig_exc from None
         raise ParserError(f"internal parser error: {e.orig_exc!r}", sql) from e.orig_exc
+    except RecursionError:
+        raise ParserError("statement is nested too deeply", sql) from None
+    except Exception as e:  # a bug in columnar; still never a raw exception
+        raise ParserError(f"internal parser error: {e!r}", sql) from e
 
 
 def parse(sql: str) -> list:

@@ -239,9 +239,9 @@ def _read_text_table(file: str, n: int, delimiter: str, ignoreheader: int, null_
 
     def on_invalid(row: Any) -> str:
         bad.append((row.expected_columns, row.actual_columns, row.number, row.text))
-        return "skip"
+        return "error"  # stop at the first misfit: the whole COPY fails anyway
 
-    def read(width: int) -> pa.Table:
+    def read(width: int) -> pa.Table | None:
         bad.clear()
         names = [f"f{i}" for i in range(width)]
         try:
@@ -256,28 +256,39 @@ def _read_text_table(file: str, n: int, delimiter: str, ignoreheader: int, null_
                     strings_can_be_null=True, quoted_strings_can_be_null=False),
             )
         except (pa.ArrowException, OSError) as e:
+            if bad:
+                return None
             raise ConversionError(f"COPY: cannot read file '{file}': {e}") from None
 
-    data = read(n)
-    if bad and bad[0][1] == n + 1 and bad[0][3].endswith(delimiter):
-        first_bad = list(bad)
-        wide = read(n + 1)  # every line may end with a delimiter: drop the empty last field
-        if bad:
-            bad[:] = first_bad  # not every line does: report the first misfit
-        else:
-            last = wide.column(n)
-            extra = pc.and_(pc.is_valid(last), pc.not_equal(last, "")).to_numpy(zero_copy_only=False)
-            if extra.any():
-                row = int(np.argmax(extra))
-                line = _line_of_record(file, ignoreheader + row, delimiter, quote)
-                raise _field_count_error(table, file, line, n, n + 1, None)
-            data = wide.drop_columns([f"f{n}"])
+    width = n + 1 if _has_trailing_delimiter(file, n, delimiter, quote, ignoreheader) else n
+    data = read(width)
+    if data is not None and not bad and width > n:  # every line ends with a delimiter (TPC-H .tbl): drop the empty field
+        last = data.column(n)
+        extra = pc.and_(pc.is_valid(last), pc.not_equal(last, "")).to_numpy(zero_copy_only=False)
+        if extra.any():
+            row = int(np.argmax(extra))
+            line = _line_of_record(file, ignoreheader + row, delimiter, quote)
+            raise _field_count_error(table, file, line, n, n + 1, None)
+        data = data.drop_columns([f"f{n}"])
     if bad:
         expected, actual, number, text = bad[0]
         if number is None:  # the multi-threaded reader does not know row numbers
-            number = _first_bad_record(file, n, delimiter, quote, ignoreheader)
+            number = _first_bad_record(file, width, delimiter, quote, ignoreheader)
         raise _field_count_error(table, file, _line_of_record(file, number - 1, delimiter, quote), n, actual, text)
     return data
+
+
+def _has_trailing_delimiter(file: str, n: int, delimiter: str, quote: str | None, ignoreheader: int) -> bool:
+    """Whether the first data record has ``n + 1`` fields, the last one empty."""
+    try:
+        with open(file, newline="", encoding="utf-8", errors="replace") as f:
+            records = (row for row in _reader(f, delimiter, quote) if row)
+            for _ in range(ignoreheader):
+                next(records, None)
+            first = next(records, None)
+    except (OSError, csv.Error):
+        return False
+    return first is not None and len(first) == n + 1 and first[-1] == ""
 
 
 def _field_count_error(table: str | None, file: str, line: int, expected: int, actual: int,

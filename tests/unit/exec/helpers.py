@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import numpy as np
 
@@ -19,7 +19,9 @@ def _physical(t: DataType, v):
     if v is None:
         return 0
     if t.is_decimal:
-        return int(Decimal(str(v)).scaleb(t.scale).to_integral_value())
+        with localcontext() as ctx:
+            ctx.prec = 200
+            return int(Decimal(str(v)).scaleb(t.scale).to_integral_value())
     if t.id is TypeId.DATE and isinstance(v, str):
         return (dt.date.fromisoformat(v) - EPOCH).days
     if t.id is TypeId.TIMESTAMP and isinstance(v, str):
@@ -67,7 +69,9 @@ def values(c: Column) -> list:
 
 def decimals(c: Column) -> list:
     """DECIMAL column values as Python Decimals with the column's scale."""
-    return [None if v is None else Decimal(v).scaleb(-c.type.scale) for v in values(c)]
+    with localcontext() as ctx:
+        ctx.prec = 200
+        return [None if v is None else Decimal(v).scaleb(-c.type.scale) for v in values(c)]
 
 
 def dates(c: Column) -> list:

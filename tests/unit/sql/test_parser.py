@@ -202,9 +202,11 @@ def test_unreserved_keywords_work_as_names(name):
     # as table, column definition and bare alias too
     assert parse_one(f"SELECT 1 FROM {name}").from_ == (table(name),)
     assert parse_one(f"CREATE TABLE t ({name} INT)").columns[0].name == name
-    assert parse_one(f"SELECT a {name} FROM t").items == (item(col("a"), name),) or name in (
-        "escape",  # `a ESCAPE` could start nothing else, but LIKE needs it: see below
-    )
+    assert parse_one(f"SELECT a {name} FROM t").items == (item(col("a"), name),)
+    assert parse_one(f"UPDATE t SET {name} = 1").assignments == ((name, lit(1)),)
+    if name != "values":  # INSERT INTO t (values ...: VALUES may start a query there, the keyword wins
+        assert parse_one(f"INSERT INTO t ({name}) VALUES (1)").columns == (name,)
+    assert parse_one(f'INSERT INTO t ("{name}") VALUES (1)').columns == (name,)
 
 
 def test_keyword_wins_where_both_readings_fit():
@@ -507,6 +509,7 @@ def test_trim(sql, expected):
 
 
 def test_niladic_date_functions():
+    assert expr("date(ts)") == call("date", col("ts"))
     assert expr("CURRENT_DATE") == call("current_date")
     assert expr("sysdate") == call("sysdate")
     assert expr("CURRENT_TIMESTAMP") == call("current_timestamp")
@@ -1122,6 +1125,8 @@ def test_positions_count_unicode_characters():
         ("SELECT a FROM t ORDER a", 1, 23, 'unexpected "a", expected BY'),
         ("DROP t", 1, 6, 'unexpected "t", expected TABLE'),
         ("SELECT 1\n  UNION\n  FROM t", 3, 3, 'unexpected "FROM"'),
+        ("SELECT 1 )", 1, 10, 'unexpected ")", expected end of input'),
+        ("DROP TABLE t x", 1, 14, 'expected one of CASCADE, RESTRICT, ",", end of input'),
     ],
 )
 def test_syntax_errors(sql, line, column, fragment):
@@ -1159,6 +1164,19 @@ def test_parser_error_is_a_programming_error():
     from columnar.core.errors import ProgrammingError
 
     assert isinstance(error("SELECT"), ProgrammingError)
+
+
+def test_long_or_chain_does_not_hit_the_recursion_limit():
+    stmt = parse_one("SELECT * FROM t WHERE " + " OR ".join(["a = ?"] * 3000))
+    node, depth = stmt.where, 0
+    assert node.right == binop("=", col("a"), A.Parameter(2999))
+    while isinstance(node, A.BinaryOp) and node.op == "OR":
+        node, depth = node.left, depth + 1
+    assert depth == 2999 and node == binop("=", col("a"), A.Parameter(0))
+
+
+def test_deeply_parenthesised_expression():
+    assert expr("(" * 500 + "1" + ")" * 500) == lit(1)
 
 
 def test_non_string_input():
@@ -1597,6 +1615,67 @@ def test_tpch_q22_substring():
 def test_all_tpch_queries_as_one_script():
     script = "\n".join(TPCH[n] for n in sorted(TPCH))
     assert len(parse(script)) == 22
+
+
+# --------------------------------------------------------------------------- tree hygiene
+
+_SAMPLES = [
+    "SELECT DISTINCT TOP 3 a AS x, t.*, count(*) OVER (PARTITION BY b ORDER BY c ROWS 2 PRECEDING) "
+    "FROM s.t AS u LEFT JOIN v USING (a) WHERE a NOT IN (1) AND b ILIKE 'x' ESCAPE '!' "
+    "GROUP BY 1 HAVING sum(x) > 0 QUALIFY true ORDER BY a DESC NULLS LAST",
+    "SELECT 1 MINUS SELECT 2 INTERSECT ALL SELECT 3 ORDER BY 1 OFFSET 1",
+    "SELECT CAST(a AS double precision), convert(varchar(max), b), date_part('y', d), "
+    "dateadd(day, 1, d), trim(leading 'x' from s), position('a' in s), substring(s, 1, 2), "
+    "interval '1' day to second, x::timestamp with time zone, approximate count(distinct a), "
+    "listagg(a, ',') within group (order by a), case when a then 1 end, current_date, left(s, 1)",
+    "CREATE TEMP TABLE IF NOT EXISTS t (a INT NOT NULL DEFAULT 1 ENCODE zstd IDENTITY(1, 1) "
+    "DISTKEY SORTKEY UNIQUE REFERENCES u (b), PRIMARY KEY (a)) BACKUP YES DISTSTYLE KEY DISTKEY (a) "
+    "INTERLEAVED SORTKEY (a) ENCODE AUTO",
+    "CREATE TABLE t (a) SORTKEY AUTO AS SELECT 1",
+    "DROP TABLE IF EXISTS a, b RESTRICT",
+    "COPY t (a) FROM 'x' FORMAT AS JSON 'auto' IAM_ROLE default NULL AS '' COMPUPDATE ON",
+    "UPDATE t x SET a = 1 WHERE b", "DELETE t x WHERE y", "TRUNCATE t", "SET a TO b",
+    "EXPLAIN ANALYZE VERBOSE WITH RECURSIVE c (x) AS (VALUES (1)) SELECT * FROM c",
+    "BEGIN", "COMMIT", "ABORT",
+]
+
+
+def _walk(node, path="stmt"):
+    from dataclasses import fields, is_dataclass
+
+    from lark import Token, Tree
+
+    assert not isinstance(node, (Tree, Token)), f"lark object at {path}: {node!r}"
+    if is_dataclass(node):
+        for f in fields(node):
+            _walk(getattr(node, f.name), f"{path}.{f.name}")
+    elif isinstance(node, (tuple, list)):
+        for i, child in enumerate(node):
+            _walk(child, f"{path}[{i}]")
+    else:
+        assert node is None or type(node) in (str, int, float, bool), f"{path}: {type(node)}"
+
+
+@pytest.mark.parametrize("sql", _SAMPLES + [TPCH[n] for n in sorted(TPCH)])
+def test_no_lark_objects_leak_into_the_ast(sql):
+    _walk(parse_one(sql))
+
+
+def test_dataclass_nodes_have_positions():
+    from dataclasses import fields, is_dataclass
+
+    def check(node):
+        if is_dataclass(node):
+            if not isinstance(node, A.TableAttributes) or node != A.TableAttributes():
+                assert node.pos is not None, node
+            for f in fields(node):
+                check(getattr(node, f.name))
+        elif isinstance(node, tuple):
+            for child in node:
+                check(child)
+
+    for sql in _SAMPLES + [TPCH[n] for n in sorted(TPCH)]:
+        check(parse_one(sql))
 
 
 # --------------------------------------------------------------------------- doctests
