@@ -1093,7 +1093,7 @@ class _ToAst(Transformer_NonRecursive):
 
     def copy(self, meta, children):
         table, columns, source = children[0], children[1], children[2]
-        fmt, options, format_pos = None, [], None
+        fmt, options = None, []
         for kind, name, value, pos in children[3:]:
             if kind == "format":
                 if fmt is not None:
@@ -1138,12 +1138,8 @@ class _ToAst(Transformer_NonRecursive):
 
     def explain(self, meta, children):
         option, statement = children
-        verbose = analyze = False
-        if option is not None:
-            words = option
-            analyze = "ANALYZE" in words
-            verbose = "VERBOSE" in words
-        return ast.Explain(statement, verbose, analyze, pos=_pos(meta))
+        words = option or ()
+        return ast.Explain(statement, "VERBOSE" in words, "ANALYZE" in words, pos=_pos(meta))
 
     def explain_option(self, meta, children):
         return [t.upper() for t in children if t is not None]
@@ -1235,8 +1231,11 @@ def parse_expression(sql: str):
     """Parse a single expression (``?`` parameters are numbered from 0).
 
     Example:
-        >>> parse_expression("1 + 2 * 3")
-        BinaryOp(op='+', left=Literal(value=1, kind='int'), right=BinaryOp(op='*', left=Literal(value=2, kind='int'), right=Literal(value=3, kind='int')))
+        >>> e = parse_expression("1 + 2 * 3")
+        >>> e.op, e.right
+        ('+', BinaryOp(op='*', left=Literal(value=2, kind='int'), right=Literal(value=3, kind='int')))
+        >>> parse_expression("? < ?")
+        BinaryOp(op='<', left=Parameter(index=0), right=Parameter(index=1))
     """
     tree = _parse_tree(sql, "expression")
     return _transform(tree, sql)

@@ -1678,6 +1678,25 @@ def test_dataclass_nodes_have_positions():
         check(parse_one(sql))
 
 
+# --------------------------------------------------------------------------- grammar
+
+
+def test_grammar_is_conflict_free():
+    """strict=True turns every LALR shift/reduce conflict into an error."""
+    from lark import Lark
+
+    Lark(
+        parser_module._GRAMMAR_PATH.read_text(encoding="utf-8"),
+        parser="lalr", lexer=parser_module._SqlLexer, start=["script", "expression"],
+        propagate_positions=True, maybe_placeholders=True, strict=True,
+    )
+
+
+def test_reserved_words_are_grammar_keywords():
+    lexer = parser_module._get_parser().parser.lexer
+    assert parser_module.RESERVED <= lexer.keywords.keys()
+
+
 # --------------------------------------------------------------------------- doctests
 
 
