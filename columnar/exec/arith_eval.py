@@ -19,8 +19,9 @@ Semantics (Redshift / PostgreSQL):
   valid on both sides (a NULL row never raises) -- for floats too.
 * DECIMAL values are scaled integers. ``+ -`` align both operands to the
   larger scale, ``*`` multiplies scaled ints (scale ``s1 + s2``), ``/``
-  computes ``round_half_away(a * 10**(rs - s1 + s2) / b)``; a result scale
-  lowered by the 38-digit cap is reached by rounding half away from zero.
+  computes ``round_half_away(a * 10**(rs - s1 + s2) / b)`` (by int64 long
+  division when the quotient fits, see :func:`scaled_quotient`); a result
+  scale lowered by the 38-digit cap is reached by rounding half away.
   Whenever int64 would overflow, the operation is redone on object arrays of
   Python ints (exact), and the result keeps that object array only if some
   value still does not fit int64. Finally ``|value| < 10**precision`` is
@@ -176,6 +177,41 @@ def mod_trunc(a, b, n: int):
     a, b = _exact(a, b, n)
     r = np.abs(a) % np.abs(b)
     return np.where(a < 0, -r, r)
+
+
+def scaled_quotient(a, b, e: int, n: int):
+    """``round_half_away(a * 10**e / b)`` in int64 by long division, or None.
+
+    DECIMAL division scales the dividend up by ``e`` digits (often 10 or
+    more), so ``a * 10**e`` overflows int64 even when the quotient does not.
+    Long division brings the remainder down a few digits at a time instead
+    (as many as ``|b| * 10**k`` leaves room for), so the exact rounded
+    quotient comes out of a handful of vectorised int64 passes. Returns None
+    when an operand is an object array, ``|b|`` is too wide, or the quotient
+    would not fit int64 -- the caller then computes exactly on Python ints.
+    """
+    a, b = _broadcast(a, n), _broadcast(b, n)
+    if a.dtype != np.int64 or b.dtype != np.int64 or e > 18 or n == 0:
+        return None
+    if a.min() == INT64_MIN or b.min() == INT64_MIN:
+        return None
+    neg = (a < 0) ^ (b < 0)
+    num, den = np.abs(a), np.abs(b)
+    step = 17 - len(str(int(den.max())))  # den * 10**step < 10**17: 2 * remainder fits too
+    q = num // den
+    if step < 1 or int(q.max()) >= INT64_MAX // 10**e:
+        return None
+    r = num - q * den
+    left = e
+    while left > 0:
+        k = min(step, left)
+        r = r * 10**k
+        digits = r // den
+        r -= digits * den
+        q = q * 10**k + digits
+        left -= k
+    q += 2 * r >= den
+    return np.where(neg, -q, q)
 
 
 def rescale(x, from_scale: int, to_scale: int, n: int):
@@ -370,7 +406,9 @@ def _decimal_arith(op, a, b, ta, tb, valid, t, n):
         b = _nonzero(b)
         e = rs - sa + sb
         if e >= 0:
-            r = div_half_away(scale_up(a, e), b, n)
+            r = scaled_quotient(a, b, e, n)
+            if r is None:  # the quotient itself needs more than int64
+                r = div_half_away(scale_up(a, e), b, n)
         else:
             r = div_half_away(a, scale_up(b, -e), n)
     else:

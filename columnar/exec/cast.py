@@ -40,7 +40,7 @@ Simplified versus Redshift: dates and timestamps are only read in ISO order
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 import numpy as np
 import pyarrow as pa
@@ -51,7 +51,6 @@ from columnar.core.errors import BinderError, ConversionError, NumericOverflowEr
 from columnar.core.strings import DictArray, StringArray
 from columnar.core.types import INTEGER_RANGES, DataType, TypeId
 from columnar.exec.arith_eval import (
-    INT64_MIN,
     check_int_range,
     check_precision,
     clean,
@@ -62,6 +61,7 @@ from columnar.exec.arith_eval import (
 from columnar.exec.const_column import ConstColumn, null_column, scalar_of
 from columnar.exec.string_columns import (
     dedupe,
+    from_arrow,
     from_text,
     to_arrow,
     truncate_bytes,
@@ -200,12 +200,15 @@ def _float_to_decimal(x: np.ndarray, scale: int, valid) -> np.ndarray:
         r = floor + up
     if np.all(np.abs(r) < 2.0**62):
         return r.astype(np.int64)
-    # Values beyond int64 as scaled ints: exact from the float's own integer
-    # part (|x| >= 2**53 floats are integers) -- a loop over those rows only.
+    # Scaled values beyond int64: from the float's shortest decimal text, so
+    # that 12345.678 stays 12345.678 and gains no binary noise digits.
     out = r.astype(object)
     big = np.flatnonzero(~(np.abs(r) < 2.0**62))
-    for i in big:  # rare: only values too large for int64
-        out[i] = int(x[i]) * 10**scale if abs(x[i]) >= 2.0**53 else int(r[i])
+    with localcontext() as ctx:
+        ctx.prec = 120
+        for i in big:  # rare: only the rows too large for int64
+            exact = Decimal(repr(float(x[i]))).scaleb(scale)
+            out[i] = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     return out
 
 
@@ -226,7 +229,8 @@ def _to_string(col: Column, t: DataType, truncate: bool) -> Column:
             data = _fit_length(data, validity, t, truncate)
         return Column(t, data, validity)
     text = _text(clean(col.data, validity), src)
-    return Column(t, _fit_length(from_text(text), validity, t, truncate), validity)
+    sa = from_arrow(text)[0] if isinstance(text, pa.Array) else from_text(text)
+    return Column(t, _fit_length(sa, validity, t, truncate), validity)
 
 
 def _fit_length(sa: StringArray, validity, t: DataType, truncate: bool) -> StringArray:
@@ -248,39 +252,36 @@ def _fit_length(sa: StringArray, validity, t: DataType, truncate: bool) -> Strin
     return sa
 
 
-def _text(x: np.ndarray, src: DataType) -> np.ndarray:
-    """Values as a numpy unicode array, in PostgreSQL's text format."""
+def _text(x: np.ndarray, src: DataType):
+    """Values in PostgreSQL's text format: a pyarrow string array (formatted
+    by Arrow's C++ casts) or a numpy unicode array (formatted by numpy)."""
     if src.is_integer:
-        return x.astype(str)
+        return pc.cast(pa.array(x, type=pa.int64()), pa.large_string())
     if src.is_decimal:
-        return decimal_text(x, src.scale)
+        return pc.cast(_decimal128(x, src.scale), pa.large_string())
     if src.is_float:
         return float_text(x, src.id is TypeId.REAL)
     if src.id is TypeId.BOOLEAN:
-        return np.where(x, "true", "false")
+        return pc.cast(pa.array(x, type=pa.bool_()), pa.large_string())
     if src.id is TypeId.DATE:
-        return x.astype("datetime64[D]").astype(str)
+        return pc.cast(pa.array(x.astype(np.int32), type=pa.date32()), pa.large_string())
     if src.id is TypeId.TIMESTAMP:
-        return timestamp_text(x)
+        text = pc.cast(pa.array(x, type=pa.timestamp("us")), pa.large_string())
+        return pc.replace_substring_regex(text, r"\.?0+$", "")  # '.500000' → '.5', '.000000' → ''
     raise BinderError(f"cannot cast type {src.sql().lower()} to varchar")
 
 
-def decimal_text(x: np.ndarray, scale: int) -> np.ndarray:
-    """Scaled ints as text with exactly ``scale`` fraction digits.
-
-    Example:
-        >>> decimal_text(np.array([1250, -5, 0]), 2).tolist()
-        ['12.50', '-0.05', '0.00']
-    """
-    if scale == 0:
-        return x.astype(str)
-    if x.dtype != object and (scale > 18 or (len(x) and x.min() == INT64_MIN)):
-        x = x.astype(object)
-    neg = x < 0
-    ab = np.abs(x)
-    whole, frac = ab // 10**scale, ab % 10**scale
-    body = np.strings.add(np.strings.add(whole.astype(str), "."), np.strings.zfill(frac.astype(str), scale))
-    return np.where(neg, np.strings.add("-", body), body)
+def _decimal128(x: np.ndarray, scale: int) -> pa.Array:
+    """Scaled ints as an Arrow decimal128(38, scale) array (two int64 words
+    per value, little-endian two's complement), without per-value Python."""
+    words = np.empty((len(x), 2), dtype=np.int64)
+    if x.dtype == object:  # exact ints beyond int64 (|v| < 10**38 < 2**127)
+        words[:, 0] = (x & (2**64 - 1)).astype(np.uint64).view(np.int64)
+        words[:, 1] = (x >> 64).astype(np.int64)
+    else:
+        words[:, 0] = x
+        words[:, 1] = x >> 63
+    return pa.Array.from_buffers(pa.decimal128(38, scale), len(x), [None, pa.py_buffer(words)])
 
 
 def float_text(x: np.ndarray, real: bool = False) -> np.ndarray:
@@ -336,18 +337,6 @@ def _positional_to_exponent(text: np.ndarray) -> np.ndarray:
     return np.where(neg, np.strings.add("-", out), out)
 
 
-def timestamp_text(us: np.ndarray) -> np.ndarray:
-    """Microseconds as 'YYYY-MM-DD HH:MM:SS[.ffffff]' without trailing zeros.
-
-    Example:
-        >>> timestamp_text(np.array([0, 1_500_000, -1])).tolist()
-        ['1970-01-01 00:00:00', '1970-01-01 00:00:01.5', '1969-12-31 23:59:59.999999']
-    """
-    text = np.strings.replace(us.astype("datetime64[us]").astype(str), "T", " ")
-    whole = us % 1_000_000 == 0
-    return np.where(whole, np.strings.slice(text, 0, -7), np.strings.rstrip(text, "0"))
-
-
 # ------------------------------------------------------------------ string → fixed-width
 
 
@@ -390,9 +379,48 @@ _TRUE = ["t", "tr", "tru", "true", "y", "ye", "yes", "on", "1"]
 _FALSE = ["f", "fa", "fal", "fals", "false", "n", "no", "of", "off", "0"]
 
 
+def _strict_cast(arrow: pa.Array, t: DataType) -> np.ndarray | None:
+    """Arrow's own parsers accept a subset of what PostgreSQL accepts (no
+    blanks, no leading '+', ISO dates only): when they accept every value,
+    that is the answer, at C++ speed. None sends the caller down the
+    careful path (which also produces the error message)."""
+    if t.is_integer:
+        target = pa.int64()
+    elif t.is_float:
+        target = pa.float64()
+    elif t.id is TypeId.DATE:
+        target = pa.date32()
+    elif t.id is TypeId.TIMESTAMP:
+        target = pa.timestamp("us")
+    else:
+        return None
+    try:
+        out = pc.cast(arrow, target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if t.is_integer:
+        values = _np(out, 0).astype(np.int64)
+        lo, hi = INTEGER_RANGES[t.id]
+        if len(values) and (values.min() < lo or values.max() > hi):
+            return None
+        return values
+    if t.is_float:
+        values = _np(out, 0.0).astype(np.float64)
+        if t.id is TypeId.REAL:
+            with np.errstate(over="ignore"):
+                values = values.astype(np.float32).astype(np.float64)
+        return values
+    if t.id is TypeId.DATE:
+        return _np(pc.cast(out, pa.int32()), 0).astype(np.int32)
+    return _np(pc.cast(out, pa.int64()), 0).astype(np.int64)
+
+
 def _parse(sa: StringArray, validity, t: DataType) -> np.ndarray:
-    n = len(sa)
-    trimmed = pc.utf8_trim_whitespace(to_arrow(sa, validity))
+    arrow = to_arrow(sa, validity)
+    fast = _strict_cast(arrow, t)
+    if fast is not None:
+        return fast
+    trimmed = pc.utf8_trim_whitespace(arrow)
     if t.is_integer:
         _first_bad(sa, pc.match_substring_regex(trimmed, _INT_RE), validity, t)
         return _parse_int(sa, trimmed, validity, t)
@@ -485,15 +513,16 @@ def _parse_decimal(trimmed, plain_ok: np.ndarray, validity, t: DataType) -> np.n
         out = out.astype(object)
         quantum = Decimal(1).scaleb(-s)
         texts = pc.take(trimmed, pa.array(slow)).to_pylist()
-        for i, text in zip(slow, texts):  # only long or exponent-form values
-            try:
-                q = Decimal(text).quantize(quantum, rounding=ROUND_HALF_UP)
-            except InvalidOperation:
-                raise NumericOverflowError("Numeric data overflow") from None
-            out[i] = int(q.scaleb(s))
+        with localcontext() as ctx:
+            ctx.prec = 120
+            for i, text in zip(slow, texts):  # only long or exponent-form values
+                try:
+                    q = Decimal(text).quantize(quantum, rounding=ROUND_HALF_UP)
+                except InvalidOperation:  # more than 120 digits: far beyond 38
+                    raise NumericOverflowError("Numeric data overflow") from None
+                out[i] = int(q.scaleb(s))
     check_precision(out, t.precision, validity)
     return shrink(out) if out.dtype == object else out
 
 
-# Re-exported helpers: the functions module formats values with these too.
-__all__ = ["cast_column", "decimal_text", "float_text", "timestamp_text", "US_PER_DAY"]
+__all__ = ["cast_column", "float_text", "US_PER_DAY"]

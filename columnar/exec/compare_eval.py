@@ -106,7 +106,8 @@ def _compare_strings(op: str, left: Column, right: Column) -> np.ndarray:
     # Redshift: trailing blanks are insignificant when CHAR *and* VARCHAR
     # values are compared ('abc  ' = 'abc'). LIKE, by contrast, keeps them.
     la, lb = left.data, right.data
-    if isinstance(la, DictArray) and isinstance(lb, DictArray) and la.dictionary is lb.dictionary:
+    shared = isinstance(la, DictArray) and isinstance(lb, DictArray) and la.dictionary is lb.dictionary
+    if shared and len(la.dictionary):
         d = la.dictionary
         if op in ("=", "<>") and not _has_trailing_blank(d):
             return NUMPY_OPS[op](la.codes, lb.codes)  # distinct values: codes decide
@@ -115,9 +116,9 @@ def _compare_strings(op: str, left: Column, right: Column) -> np.ndarray:
     a = strip_blanks(la)
     if isinstance(right, ConstColumn):
         value = str(right.value).rstrip(" ")
-        if isinstance(a, DictArray):
+        if isinstance(a, DictArray) and len(a.dictionary):
             return kstr.compare_scalar(a.dictionary, value, op)[a.codes]
-        return kstr.compare_scalar(a, value, op)
+        return kstr.compare_scalar(plain(a), value, op)
     return kstr.compare_arrays(plain(a), plain(strip_blanks(lb)), op)
 
 

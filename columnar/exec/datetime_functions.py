@@ -3,10 +3,10 @@
 Role: part of the scalar function table (:data:`DATETIME_FUNCTIONS` is merged
 into :data:`columnar.exec.functions.FUNCTIONS`). Inputs are DATE columns
 (int32 days since 1970-01-01) and TIMESTAMP columns (int64 microseconds);
-everything is computed with numpy ``datetime64`` conversions and integer
-arithmetic over whole arrays, never with a Python ``datetime`` per row.
-Negative (pre-1970) values floor correctly: ``datetime64[D] -> [M] / [Y]``
-conversions and ``np.floor_divide`` / ``np.mod`` round toward minus infinity.
+everything is computed with integer arithmetic over whole arrays (the
+civil-from-days algorithm, see :func:`civil`), never with a Python
+``datetime`` per row. Negative (pre-1970) values floor correctly:
+``np.floor_divide`` / ``np.mod`` round toward minus infinity.
 
 Functions (``extract_<field>`` for EXTRACT / DATE_PART):
 
@@ -22,6 +22,9 @@ Functions (``extract_<field>`` for EXTRACT / DATE_PART):
 ``extract_epoch``      seconds since 1970-01-01 00:00:00
 ``date_add_interval``  DATE/TIMESTAMP + constant Interval → TIMESTAMP
 ``date_add_days``      DATE + integer → DATE
+``date_add_months``    DATEADD(month, n, d) → TIMESTAMP (day clamped)
+``date_add_years``     DATEADD(year, n, d) → TIMESTAMP (Feb 29 → Mar 1)
+``add_months``         ADD_MONTHS(d, n) → TIMESTAMP (last day → last day)
 ``date_diff_days``     DATE - DATE → INTEGER
 =====================  ===================================================
 
@@ -60,20 +63,46 @@ def _split(col: Column) -> tuple[np.ndarray, np.ndarray | None]:
 def civil(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(year, month 1-12, day 1-31) of day numbers, vectorised.
 
+    Integer arithmetic on the proleptic Gregorian calendar (H. Hinnant's
+    ``civil_from_days``): the calendar is shifted to start on March 1st so
+    that the leap day is the last day of a "year", and 400-year eras repeat
+    exactly. A dozen int64 numpy passes, no datetime objects.
+
     Example:
-        >>> [a.tolist() for a in civil(np.array([-1, 0, 59]))]
-        [[1969, 1970, 1970], [12, 1, 3], [31, 1, 1]]
+        >>> [a.tolist() for a in civil(np.array([-1, 0, 59, -719162]))]
+        [[1969, 1970, 1970, 1], [12, 1, 3, 1], [31, 1, 1, 1]]
     """
-    dt = days.astype("datetime64[D]")
-    months = dt.astype("datetime64[M]")
-    year = dt.astype("datetime64[Y]").astype(np.int64) + 1970
-    month = np.mod(months.astype(np.int64), 12) + 1
-    day = (dt - months.astype("datetime64[D]")).astype(np.int64) + 1
+    z = np.asarray(days, dtype=np.int64) + 719_468
+    era = np.floor_divide(z, 146_097)
+    doe = z - era * 146_097  # day of era, 0 .. 146096
+    yoe = (doe - doe // 1460 + doe // 36_524 - doe // 146_096) // 365  # 0 .. 399
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)  # day of the March-based year
+    mp = (5 * doy + 2) // 153  # March = 0
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
     return year, month, day
 
 
+def days_from_civil(year, month, day) -> np.ndarray:
+    """Day numbers of (year, month, day) arrays: the inverse of :func:`civil`.
+
+    Example:
+        >>> days_from_civil(np.array([1969, 2008]), np.array([12, 2]), np.array([31, 29])).tolist()
+        [-1, 13938]
+    """
+    year = np.asarray(year, dtype=np.int64) - (np.asarray(month) <= 2)
+    era = np.floor_divide(year, 400)
+    yoe = year - era * 400
+    mp = np.mod(np.asarray(month, dtype=np.int64) + 9, 12)
+    doy = (153 * mp + 2) // 5 + np.asarray(day, dtype=np.int64) - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146_097 + doe - 719_468
+
+
 def _year_start(days: np.ndarray) -> np.ndarray:
-    return days.astype("datetime64[D]").astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
+    year, _, _ = civil(days)
+    return days_from_civil(year, 1, 1)
 
 
 def iso_week(days: np.ndarray) -> np.ndarray:
@@ -134,21 +163,62 @@ def _extract(name: str):
     return extract
 
 
-def add_months(days: np.ndarray, months: int) -> np.ndarray:
-    """Day numbers shifted by whole months, clamping the day of month.
+def add_months(days: np.ndarray, months, last_to_last: bool = False) -> np.ndarray:
+    """Day numbers shifted by whole months (a scalar or per-row), clamping
+    the day of month; ``last_to_last`` maps a month's last day to the target
+    month's last day (Redshift's ADD_MONTHS).
 
     Example:
         >>> d = np.array([13908, 13969])  # 2008-01-31, 2008-03-31
         >>> add_months(d, 1).astype("datetime64[D]").astype(str).tolist()
         ['2008-02-29', '2008-04-30']
+        >>> add_months(np.array([13999]), 1, last_to_last=True).astype("datetime64[D]").astype(str).tolist()
+        ['2008-05-31']
     """
-    dt = days.astype("datetime64[D]")
-    start = dt.astype("datetime64[M]")
-    day_of_month = (dt - start.astype("datetime64[D]")).astype(np.int64)  # 0-based
-    target = start + np.timedelta64(int(months), "M")
-    first = target.astype("datetime64[D]").astype(np.int64)
-    month_len = (target + np.timedelta64(1, "M")).astype("datetime64[D]").astype(np.int64) - first
-    return first + np.minimum(day_of_month, month_len - 1)
+    year, month, day = civil(days)
+    index = year * 12 + (month - 1) + np.asarray(months, dtype=np.int64)  # months since year 0
+    y, m = np.floor_divide(index, 12), np.mod(index, 12) + 1
+    first = days_from_civil(y, m, 1)
+    length = days_from_civil(y + (m == 12), np.where(m == 12, 1, m + 1), 1) - first
+    if last_to_last:
+        day = np.where(civil(np.asarray(days) + 1)[2] == 1, length, day)
+    return first + np.minimum(day, length) - 1
+
+
+def _shift(args: list, result_type: DataType, nrows: int, fn) -> Column:
+    """DATE/TIMESTAMP ``x`` shifted by an integer ``k`` (constant or per row),
+    keeping the time of day; ``fn(days, k)`` moves the day numbers."""
+    x, k = args
+    if any(isinstance(a, ConstColumn) and a.is_null for a in args):
+        return null_column(result_type, nrows)
+    days, tod = _split(x)
+    step = k.value if isinstance(k, ConstColumn) else np.asarray(k.data, dtype=np.int64)
+    if not isinstance(k, ConstColumn) and k.validity is not None:
+        step = np.where(k.validity, step, 0)
+    days = fn(days, step)
+    us = days * US_PER_DAY + (0 if tod is None else tod)
+    return Column(result_type, np.asarray(us, dtype=np.int64), and_validity(x, k))
+
+
+def add_months_fn(args: list, result_type: DataType, nrows: int) -> Column:
+    """ADD_MONTHS(date_or_ts, n) → TIMESTAMP; a month's last day stays last."""
+    return _shift(args, result_type, nrows, lambda d, k: add_months(d, k, last_to_last=True))
+
+
+def date_add_months(args: list, result_type: DataType, nrows: int) -> Column:
+    """DATEADD(month, n, d) → TIMESTAMP: the day of month is clamped."""
+    return _shift(args, result_type, nrows, add_months)
+
+
+def date_add_years(args: list, result_type: DataType, nrows: int) -> Column:
+    """DATEADD(year, n, d) → TIMESTAMP. Redshift moves Feb 29 to Mar 1 in a
+    non-leap year (unlike ``+ INTERVAL '1 year'``, which clamps to Feb 28)."""
+
+    def years(days, k):
+        y, m, d = civil(days)
+        return days_from_civil(y + k, m, d)  # (y, 2, 29) rolls over to March 1st
+
+    return _shift(args, result_type, nrows, years)
 
 
 def _interval_of(col: Column) -> Interval | None:
@@ -167,7 +237,7 @@ def date_add_interval(args: list, result_type: DataType, nrows: int) -> Column:
     if tod is None:
         tod = np.zeros_like(days)
     if interval.months:
-        days = add_months(days, interval.months)
+        days = add_months(days, int(interval.months))
     us = (days + interval.days) * US_PER_DAY + tod + interval.micros
     return Column(result_type, us.astype(np.int64), x.validity)
 
@@ -200,6 +270,9 @@ _FIELDS = (
 DATETIME_FUNCTIONS = {
     **{f"extract_{f}": _extract(f) for f in _FIELDS},
     "date_add_interval": date_add_interval,
+    "date_add_months": date_add_months,
+    "date_add_years": date_add_years,
+    "add_months": add_months_fn,
     "date_add_days": date_add_days,
     "date_diff_days": date_diff_days,
 }

@@ -294,12 +294,19 @@ def _hash_strings_strided(offsets, data, step):
     return out
 
 
-def _initial_bits_strings(sa: StringArray) -> int:
+def estimate_distinct_strings(sa: StringArray) -> int:
+    """A rough distinct count of a string column from a strided sample of ~32k rows."""
     n = len(sa)
+    if n == 0:
+        return 0
     step = max(1, n // _SAMPLE)
     with np.errstate(over="ignore"):
         sample = _hash_strings_strided(sa.offsets, sa.data, step)
-    return _bits_for(estimate_distinct(len(np.unique(sample)), len(sample), n))
+    return estimate_distinct(len(np.unique(sample)), len(sample), n)
+
+
+def _initial_bits_strings(sa: StringArray) -> int:
+    return _bits_for(estimate_distinct_strings(sa))
 
 
 def factorize_int64(values: np.ndarray) -> tuple[np.ndarray, int]:
@@ -541,6 +548,8 @@ def first_occurrence(codes: np.ndarray, k: int) -> np.ndarray:
 
 __all__ = [
     "combine_codes",
+    "estimate_distinct",
+    "estimate_distinct_strings",
     "factorize_float64",
     "factorize_int64",
     "factorize_pair",

@@ -40,7 +40,7 @@ from columnar.core.errors import DataError
 from columnar.core.strings import DictArray, StringArray
 from columnar.kernels._jit import njit
 from columnar.kernels.columns import decode_strings, take_strings
-from columnar.kernels.hashing import factorize_strings_with_reps
+from columnar.kernels.hashing import estimate_distinct_strings, factorize_strings_with_reps
 
 _I64_MAX = 2**63 - 1
 
@@ -736,7 +736,7 @@ def rtrim_spaces(sa) -> StringArray:
 
 
 _CHUNK = 7  # bytes per sort key: 7 data bytes + 1 length byte in a uint64
-_SMALL_RUN = 16
+_SMALL_RUN = 16  # runs this short finish with an insertion sort
 
 
 @njit
@@ -752,70 +752,143 @@ def _chunk_key(data, s, e, pos):
 
 
 @njit
-def _less_from(offsets, data, ra, rb, skip):
-    a0 = offsets[ra] + skip
-    b0 = offsets[rb] + skip
-    return _cmp(data, a0, offsets[ra + 1], data, b0, offsets[rb + 1]) < 0
+def _prepare_level(data, perm, sp, ep, seg_lo, seg_hi, skip):
+    """One MSD level: insertion-sort the short runs, emit chunk keys of the long ones.
+
+    ``sp``/``ep`` hold the byte range of the string at each position (they
+    move with ``perm``, so reading them is sequential). Returns (positions,
+    keys, run id) of the elements still to sort.
+    """
+    total = 0
+    for j in range(len(seg_lo)):
+        if seg_hi[j] - seg_lo[j] > _SMALL_RUN:
+            total += seg_hi[j] - seg_lo[j]
+    act = np.empty(total, np.int64)
+    keys = np.empty(total, np.uint64)
+    seg = np.empty(total, np.int64)
+    r = 0
+    for j in range(len(seg_lo)):
+        lo = seg_lo[j]
+        hi = seg_hi[j]
+        if hi - lo <= _SMALL_RUN:  # compare past the known-equal prefix
+            for t in range(lo + 1, hi):
+                x = perm[t]
+                xs = sp[t]
+                xe = ep[t]
+                u = t - 1
+                while u >= lo:
+                    if _cmp(data, xs + skip, xe, data, sp[u] + skip, ep[u]) >= 0:
+                        break
+                    perm[u + 1] = perm[u]
+                    sp[u + 1] = sp[u]
+                    ep[u + 1] = ep[u]
+                    u -= 1
+                perm[u + 1] = x
+                sp[u + 1] = xs
+                ep[u + 1] = xe
+            continue
+        for t in range(lo, hi):
+            act[r] = t
+            keys[r] = _chunk_key(data, sp[t], ep[t], sp[t] + skip)
+            seg[r] = j
+            r += 1
+    return act, keys, seg
 
 
 @njit
-def _sort_strings_kernel(offsets, data, rows):
-    """Permutation sorting the strings at ``rows`` (MSD on 7-byte chunks)."""
-    k = len(rows)
-    perm = np.arange(k)
-    keys = np.empty(k, np.uint64)
-    st_lo = np.empty(k + 1, np.int64)
-    st_hi = np.empty(k + 1, np.int64)
-    st_d = np.empty(k + 1, np.int64)
-    sp = 0
-    if k > 1:
-        st_lo[0] = 0
-        st_hi[0] = k
-        st_d[0] = 0
-        sp = 1
-    while sp > 0:
-        sp -= 1
-        lo = st_lo[sp]
-        hi = st_hi[sp]
-        d = st_d[sp]
-        skip = d * _CHUNK
-        if hi - lo <= _SMALL_RUN:  # insertion sort, comparing past the known-equal prefix
-            for t in range(lo + 1, hi):
-                x = perm[t]
-                u = t - 1
-                while u >= lo and _less_from(offsets, data, rows[x], rows[perm[u]], skip):
-                    perm[u + 1] = perm[u]
-                    u -= 1
-                perm[u + 1] = x
-            continue
-        for t in range(lo, hi):
-            r = rows[perm[t]]
-            keys[t] = _chunk_key(data, offsets[r], offsets[r + 1], offsets[r] + skip)
-        order = np.argsort(keys[lo:hi], kind="mergesort")
-        perm[lo:hi] = perm[lo:hi][order]
-        keys[lo:hi] = keys[lo:hi][order]
-        t = lo
-        while t < hi:
-            u = t + 1
-            while u < hi and keys[u] == keys[t]:
-                u += 1
-            # Equal full chunks: the strings continue, refine on the next chunk.
-            if u - t > 1 and (keys[t] & np.uint64(0xFF)) == np.uint64(_CHUNK):
-                st_lo[sp] = t
-                st_hi[sp] = u
-                st_d[sp] = d + 1
-                sp += 1
-            t = u
-    return perm
+def _finish_level(perm, sp, ep, act, keys, seg, order, nseg):
+    """Apply a key order within each run; return the runs of equal full chunks."""
+    m = len(order)
+    fill = np.zeros(nseg + 1, np.int64)
+    for i in range(m):
+        fill[seg[order[i]] + 1] += 1
+    for j in range(nseg):
+        fill[j + 1] += fill[j]
+    grouped = np.empty(m, np.int64)  # stable by run: keeps key order inside a run
+    for i in range(m):
+        g = seg[order[i]]
+        grouped[fill[g]] = order[i]
+        fill[g] += 1
+    vp = np.empty(m, np.int64)
+    vs = np.empty(m, np.int64)
+    ve = np.empty(m, np.int64)
+    ks = np.empty(m, np.uint64)
+    for i in range(m):
+        t = act[grouped[i]]
+        vp[i] = perm[t]
+        vs[i] = sp[t]
+        ve[i] = ep[t]
+        ks[i] = keys[grouped[i]]
+    for i in range(m):  # act enumerates the runs' positions in order
+        t = act[i]
+        perm[t] = vp[i]
+        sp[t] = vs[i]
+        ep[t] = ve[i]
+    new_lo = np.empty(m // 2 + 1, np.int64)
+    new_hi = np.empty(m // 2 + 1, np.int64)
+    c = 0
+    i = 0
+    while i < m:
+        g = seg[grouped[i]]
+        u = i + 1
+        while u < m and ks[u] == ks[i] and seg[grouped[u]] == g:
+            u += 1
+        # Equal full chunks: the strings go on, refine them on the next chunk.
+        if u - i > 1 and (ks[i] & np.uint64(0xFF)) == np.uint64(_CHUNK):
+            new_lo[c] = act[i]
+            new_hi[c] = act[i] + (u - i)
+            c += 1
+        i = u
+    return new_lo[:c].copy(), new_hi[:c].copy()
+
+
+@njit
+def _dense_ranks(data, perm, sp, ep):
+    """Ranks of sorted strings, equal neighbours sharing a rank: (ranks, k)."""
+    k = len(perm)
+    ranks = np.empty(k, np.int64)
+    r = -1
+    for i in range(k):
+        if i == 0 or not _eq(data, sp[i], ep[i], data, sp[i - 1], ep[i - 1]):
+            r += 1
+        ranks[perm[i]] = r
+    return ranks, r + 1
+
+
+def _sort_rows(sa: StringArray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(perm, sp, ep): perm orders ``rows`` by their bytes; sp/ep are the sorted byte ranges."""
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    sp = sa.offsets[rows]
+    ep = sa.offsets[rows + 1]
+    perm = np.arange(len(rows), dtype=np.int64)
+    seg_lo = np.zeros(1 if len(rows) > 1 else 0, dtype=np.int64)
+    seg_hi = np.full(len(seg_lo), len(rows), dtype=np.int64)
+    depth = 0
+    while len(seg_lo):
+        act, keys, seg = _prepare_level(sa.data, perm, sp, ep, seg_lo, seg_hi, depth * _CHUNK)
+        if not len(act):
+            break
+        order = np.argsort(keys)  # numpy's (SIMD) sort; the runs are separated after
+        seg_lo, seg_hi = _finish_level(perm, sp, ep, act, keys, seg, order, len(seg_lo))
+        depth += 1
+    return perm, sp, ep
 
 
 def sort_distinct_strings(sa: StringArray, rows: np.ndarray) -> np.ndarray:
-    """Permutation of ``rows`` putting their strings in byte-wise ascending order."""
-    return _sort_strings_kernel(sa.offsets, sa.data, np.ascontiguousarray(rows, dtype=np.int64))
+    """Permutation of ``rows`` putting their strings in byte-wise ascending order.
+
+    Example:
+        >>> sort_distinct_strings(StringArray.from_pylist(["b", "ab", "a"]), np.array([0, 1, 2])).tolist()
+        [2, 1, 0]
+    """
+    return _sort_rows(sa, rows)[0]
 
 
 def string_ranks(sa) -> tuple[np.ndarray, int]:
     """Dense 0-based rank of each value among the sorted distinct values, and k.
+
+    Mostly-distinct columns are sorted row by row; columns with repeats are
+    factorized first and only their distinct values are sorted.
 
     Example:
         >>> ranks, k = string_ranks(StringArray.from_pylist(["b", "a", "b", "", "ab"]))
@@ -831,6 +904,13 @@ def string_ranks(sa) -> tuple[np.ndarray, int]:
         remap = np.cumsum(present) - 1
         return remap[r], int(present.sum())
     sa = _as_strings(sa)
+    n = len(sa)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), 0
+    if 2 * estimate_distinct_strings(sa) >= n:
+        perm, sp, ep = _sort_rows(sa, np.arange(n, dtype=np.int64))
+        ranks, k = _dense_ranks(sa.data, perm, sp, ep)
+        return ranks, int(k)
     codes, k, reps = factorize_strings_with_reps(sa)
     perm = sort_distinct_strings(sa, reps)
     rank_of_code = np.empty(k, dtype=np.int64)

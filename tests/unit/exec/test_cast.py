@@ -221,8 +221,12 @@ def test_string_to_decimal():
         Decimal("3.14"), Decimal("3.14"), Decimal("-0.01"), Decimal("0.50"), Decimal("7.00"),
         Decimal("12.50"), Decimal("100.00"), None,
     ]
-    long = col(VARCHAR, ["12345678901234567890.125", "-98765432109876543210.994"])
-    assert values(cast_column(long, dec(38, 2))) == [1234567890123456789013, -9876543210987654321099]
+    long = col(VARCHAR, ["12345678901234567890.125", "-98765432109876543210.994", "9" * 36 + ".5", "1.5e30"])
+    assert values(cast_column(long, dec(38, 2))) == [
+        1234567890123456789013, -9876543210987654321099, 10**38 - 50, 15 * 10**31
+    ]
+    assert values(cast_column(col(VARCHAR, ["0." + "1" * 30 + "5"]), dec(38, 31))) == [int("1" * 30 + "5")]
+    assert values(cast_column(col(VARCHAR, ["0." + "1" * 30 + "5"]), dec(38, 30))) == [int("1" * 29 + "2")]
     with pytest.raises(NumericOverflowError, match="Numeric data overflow"):
         cast_column(col(VARCHAR, ["1234.5"]), dec(4, 1))
     with pytest.raises(ConversionError, match='type numeric: "1.2.3"'):
@@ -269,3 +273,10 @@ def test_constant_casts_stay_constant():
     assert isinstance(out, ConstColumn) and out.value == 12 and len(out) == 4
     out = cast_column(ConstColumn(dec(5, 2), 1250, 2), VARCHAR)
     assert out.value == "12.50"
+
+
+def test_large_float_to_decimal_has_no_binary_noise():
+    out = cast_column(col(DOUBLE, [12345.678, -1.5e15]), dec(38, 20))
+    assert values(out) == [1234567800000000000000000, -15 * 10**34]
+    with pytest.raises(NumericOverflowError):
+        cast_column(col(DOUBLE, [1.5e20]), dec(38, 20))

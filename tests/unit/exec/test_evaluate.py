@@ -350,7 +350,7 @@ def _round_half_up(x: Decimal, scale: int) -> Decimal:
     p1=st.integers(1, 38),
     p2=st.integers(1, 38),
     data=st.data(),
-    op=st.sampled_from(["+", "-", "*", "/"]),
+    op=st.sampled_from(["+", "-", "*", "/", "%"]),
 )
 def test_decimal_arithmetic_matches_python_decimal(p1, p2, data, op):
     s1 = data.draw(st.integers(0, p1))
@@ -359,14 +359,20 @@ def test_decimal_arithmetic_matches_python_decimal(p1, p2, data, op):
     rt = arithmetic_result(op, t1, t2)
     xs = data.draw(st.lists(st.integers(-(10**p1) + 1, 10**p1 - 1), min_size=1, max_size=5))
     ys = data.draw(st.lists(st.integers(-(10**p2) + 1, 10**p2 - 1), min_size=len(xs), max_size=len(xs)))
-    if op == "/":
+    if op in ("/", "%"):
         ys = [y if y != 0 else 1 for y in ys]
     with localcontext() as ctx:
         ctx.prec = 200
         da = [Decimal(x).scaleb(-s1) for x in xs]
         db = [Decimal(y).scaleb(-s2) for y in ys]
         a, b = col(t1, da), col(t2, db)
-        fn = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y, "/": lambda x, y: x / y}[op]
+        fn = {
+            "+": lambda x, y: x + y,
+            "-": lambda x, y: x - y,
+            "*": lambda x, y: x * y,
+            "/": lambda x, y: x / y,
+            "%": lambda x, y: x % y,  # Decimal %: the sign of the dividend, like SQL
+        }[op]
         exact = [fn(x, y) for x, y in zip(da, db)]
         expected = [_round_half_up(v, rt.scale) for v in exact]
         fits = all(abs(v.scaleb(rt.scale)) < 10**rt.precision for v in expected)
@@ -376,6 +382,36 @@ def test_decimal_arithmetic_matches_python_decimal(p1, p2, data, op):
     else:
         with pytest.raises(NumericOverflowError):
             run(e, a, b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    a=st.lists(st.integers(-(10**17), 10**17), min_size=1, max_size=6),
+    b=st.integers(1, 10**15),
+    negate_b=st.booleans(),
+    e=st.integers(0, 18),
+)
+def test_scaled_quotient_is_exact_round_half_away(a, b, negate_b, e):
+    from columnar.exec.arith_eval import scaled_quotient
+
+    b = -b if negate_b else b
+    got = scaled_quotient(np.array(a, dtype=np.int64), np.full(len(a), b, dtype=np.int64), e, len(a))
+    expected = []
+    for x in a:
+        num, den = abs(x) * 10**e, abs(b)
+        q = (2 * num + den) // (2 * den)
+        expected.append(-q if (x < 0) != (b < 0) else q)
+    if got is None:  # only allowed when the quotient does not fit int64
+        assert max(abs(v) for v in expected) >= (2**63 - 1) // 10**e
+    else:
+        assert got.tolist() == expected
+
+
+def test_decimal_modulo_and_mixed_scales():
+    a, b = _dec(10, 2), _dec(10, 3)
+    rt = arithmetic_result("%", a, b)
+    out = run(Binary("%", c0(a), c1(b), rt), col(a, ["7.50", "-7.50", None]), col(b, ["2.000", "2.000", "1.000"]))
+    assert decimals(out) == [Decimal("1.500"), Decimal("-1.500"), None]
 
 
 # ---------------------------------------------------------------- comparisons
@@ -517,3 +553,13 @@ def test_cast_node_and_case_when_null_condition():
     assert values(run(Cast(c0(VARCHAR), INTEGER), x)) == [42, 7, None]
     e = Case(((k(None, BOOLEAN), k("then", VARCHAR)),), k("else", VARCHAR), VARCHAR)
     assert values(evaluate(e, Batch([], 1))) == ["else"]
+
+
+def test_all_null_dictionary_columns():
+    empty = Column(VARCHAR, DictArray(np.full(2, -1, np.int32), StringArray.from_pylist([])), np.zeros(2, np.bool_))
+    assert values(run(Binary("=", c0(VARCHAR), k("a", VARCHAR), BOOLEAN), empty)) == [N, N]
+    assert values(run(Binary("<", c0(VARCHAR), c0(VARCHAR), BOOLEAN), empty)) == [N, N]
+    assert values(run(InList(c0(VARCHAR), (k("a", VARCHAR),)), empty)) == [N, N]
+    assert values(run(Like(c0(VARCHAR), k("a%", VARCHAR)), empty)) == [N, N]
+    assert values(run(Cast(c0(VARCHAR), INTEGER), empty)) == [N, N]
+    assert values(run(Func("upper", (c0(VARCHAR),), VARCHAR), empty)) == [N, N]

@@ -239,6 +239,20 @@ def test_date_add_interval_clamps_day_of_month():
     assert values(run(back, x))[0] == _ts("2008-01-01")
 
 
+def test_add_months_matches_python_over_centuries():
+    from columnar.exec.datetime_functions import add_months
+
+    days = np.arange(-150_000, 150_000, 997)
+    for months in (1, -1, 13, -25, 1200):
+        got = add_months(days, months)
+        for d, g in zip(days, got):
+            base = _py(d)
+            index = base.year * 12 + base.month - 1 + months
+            y, m = divmod(index, 12)
+            last = (dt.date(y + (m == 11), (m + 1) % 12 + 1, 1) - dt.timedelta(days=1)).day
+            assert _py(g) == dt.date(y, m + 1, min(base.day, last))
+
+
 def test_date_add_interval_on_timestamps_with_days_and_micros():
     x = col(TIMESTAMP, ["2008-01-31 23:30:00", "1969-12-31 23:59:59.999999"])
     e = f("date_add_interval", TIMESTAMP, c(0, TIMESTAMP), k(Interval(months=1, days=1, micros=3_600_000_000), INTERVAL))
@@ -265,3 +279,20 @@ def test_functions_on_constants_fold():
     assert isinstance(out, ConstColumn) and out.value == "ABC" and values(out) == ["ABC"] * 3
     out = evaluate(f("length", INTEGER, k(None, VARCHAR)), Batch([], 2))
     assert values(out) == [None, None]
+
+
+def test_redshift_dateadd_month_year_and_add_months():
+    x = col(DATE, ["2008-04-30", "2016-02-29", "2008-01-31", None])
+    assert values(run(f("date_add_months", TIMESTAMP, c(0, DATE), k(1, INTEGER)), x)) == [
+        _ts("2008-05-30"), _ts("2016-03-29"), _ts("2008-02-29"), None
+    ]
+    assert values(run(f("date_add_months", TIMESTAMP, c(0, DATE), k(12, INTEGER)), x))[1] == _ts("2017-02-28")
+    assert values(run(f("date_add_years", TIMESTAMP, c(0, DATE), k(1, INTEGER)), x))[1] == _ts("2017-03-01")
+    assert values(run(f("add_months", TIMESTAMP, c(0, DATE), k(1, INTEGER)), x)) == [
+        _ts("2008-05-31"), _ts("2016-03-31"), _ts("2008-02-29"), None
+    ]
+    ts = col(TIMESTAMP, ["2008-01-31 10:30:00", "1969-12-31 23:00:00"])
+    n = col(INTEGER, [1, -1])
+    assert values(run(f("date_add_months", TIMESTAMP, c(0, TIMESTAMP), c(1, INTEGER)), ts, n)) == [
+        _ts("2008-02-29 10:30:00"), _ts("1969-11-30 23:00:00")
+    ]

@@ -211,3 +211,13 @@ def test_string_ranks_dictionary_with_unused_values():
 def test_compare_rejects_unknown_operator():
     with pytest.raises(ValueError):
         S.compare_scalar(as_strings(["a"]), "a", "~")
+
+
+def test_string_ranks_both_paths_agree():
+    rng = np.random.default_rng(3)
+    words = ["MAIL", "AIR", "REG AIR", "SHIP", "TRUCK", "RAIL", "FOB", "", "AIR "]
+    few = [words[i] for i in rng.integers(0, len(words), size=5000)]  # factorize path
+    many = [f"{w}{i}" for i, w in enumerate(few)]  # row-sort path
+    for values in (few, many):
+        ranks, k = S.string_ranks(as_strings(values))
+        assert (ranks.tolist(), k) == ref_ranks(values)
