@@ -25,7 +25,7 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider tests columnar --doctest-modules --ignore=columnar/kernels
 
 bench: $(STAMP)
 	$(PY) benchmarks/tpch_vs_duckdb.py --scale 1

@@ -74,8 +74,9 @@ def minmax(codes, k, col: Column, is_max: bool) -> Column:
     ranks = sort_key(col)
     fn = K.group_max_int64 if is_max else K.group_min_int64
     best, has = fn(codes, k, ranks.astype(np.int64), col.validity)
-    # a row holding each rank value, to take the string from
-    order = np.argsort(ranks, kind="stable")
+    # a (non-NULL) row holding each rank value, to take the string from
+    candidates = np.flatnonzero(col.is_valid())
+    order = candidates[np.argsort(ranks[candidates], kind="stable")]
     uniq, start = np.unique(ranks[order], return_index=True)
     rows = order[start]
     pos = np.searchsorted(uniq, best)

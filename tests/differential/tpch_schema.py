@@ -1,0 +1,160 @@
+"""TPC-H table definitions for columnar, in each distribution layout, and the COPY statements.
+
+The column types follow the TPC-H specification as Redshift users usually write it:
+keys BIGINT (the generated Parquet files hold int64 keys and COPY maps Parquet columns to
+table columns by position), small counts INTEGER, money DECIMAL(15,2), dates DATE, fixed
+text CHAR(n) and free text VARCHAR(n).
+
+Layouts (``tpch_ddl(layout)``):
+
+* ``"key"`` the textbook Redshift design: the two big tables share the order key
+  (``lineitem`` DISTKEY(l_orderkey) SORTKEY(l_shipdate), ``orders`` DISTKEY(o_orderkey)
+  SORTKEY(o_orderdate)), the dimensions are KEY on their primary key, and the three
+  tiny tables are DISTSTYLE ALL;
+* ``"even"`` every table DISTSTYLE EVEN;
+* ``"all"`` every table DISTSTYLE ALL;
+* ``"auto"`` no attributes at all (Redshift's default, DISTSTYLE AUTO).
+
+Example:
+    >>> stmts = tpch_ddl("key")
+    >>> len(stmts), stmts[0].split("(")[0]
+    (8, 'CREATE TABLE region ')
+    >>> "DISTSTYLE ALL" in stmts[0], "DISTKEY (l_orderkey)" in stmts[-1]
+    (True, True)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# In load order: dimensions first. Column order is the Parquet files' column order.
+TABLES: dict[str, list[tuple[str, str]]] = {
+    "region": [
+        ("r_regionkey", "BIGINT NOT NULL"),
+        ("r_name", "CHAR(25) NOT NULL"),
+        ("r_comment", "VARCHAR(152)"),
+    ],
+    "nation": [
+        ("n_nationkey", "BIGINT NOT NULL"),
+        ("n_name", "CHAR(25) NOT NULL"),
+        ("n_regionkey", "BIGINT NOT NULL"),
+        ("n_comment", "VARCHAR(152)"),
+    ],
+    "supplier": [
+        ("s_suppkey", "BIGINT NOT NULL"),
+        ("s_name", "CHAR(25) NOT NULL"),
+        ("s_address", "VARCHAR(40) NOT NULL"),
+        ("s_nationkey", "BIGINT NOT NULL"),
+        ("s_phone", "CHAR(15) NOT NULL"),
+        ("s_acctbal", "DECIMAL(15,2) NOT NULL"),
+        ("s_comment", "VARCHAR(101) NOT NULL"),
+    ],
+    "customer": [
+        ("c_custkey", "BIGINT NOT NULL"),
+        ("c_name", "VARCHAR(25) NOT NULL"),
+        ("c_address", "VARCHAR(40) NOT NULL"),
+        ("c_nationkey", "BIGINT NOT NULL"),
+        ("c_phone", "CHAR(15) NOT NULL"),
+        ("c_acctbal", "DECIMAL(15,2) NOT NULL"),
+        ("c_mktsegment", "CHAR(10) NOT NULL"),
+        ("c_comment", "VARCHAR(117) NOT NULL"),
+    ],
+    "part": [
+        ("p_partkey", "BIGINT NOT NULL"),
+        ("p_name", "VARCHAR(55) NOT NULL"),
+        ("p_mfgr", "CHAR(25) NOT NULL"),
+        ("p_brand", "CHAR(10) NOT NULL"),
+        ("p_type", "VARCHAR(25) NOT NULL"),
+        ("p_size", "INTEGER NOT NULL"),
+        ("p_container", "CHAR(10) NOT NULL"),
+        ("p_retailprice", "DECIMAL(15,2) NOT NULL"),
+        ("p_comment", "VARCHAR(23) NOT NULL"),
+    ],
+    "partsupp": [
+        ("ps_partkey", "BIGINT NOT NULL"),
+        ("ps_suppkey", "BIGINT NOT NULL"),
+        ("ps_availqty", "INTEGER NOT NULL"),
+        ("ps_supplycost", "DECIMAL(15,2) NOT NULL"),
+        ("ps_comment", "VARCHAR(199) NOT NULL"),
+    ],
+    "orders": [
+        ("o_orderkey", "BIGINT NOT NULL"),
+        ("o_custkey", "BIGINT NOT NULL"),
+        ("o_orderstatus", "CHAR(1) NOT NULL"),
+        ("o_totalprice", "DECIMAL(15,2) NOT NULL"),
+        ("o_orderdate", "DATE NOT NULL"),
+        ("o_orderpriority", "CHAR(15) NOT NULL"),
+        ("o_clerk", "CHAR(15) NOT NULL"),
+        ("o_shippriority", "INTEGER NOT NULL"),
+        ("o_comment", "VARCHAR(79) NOT NULL"),
+    ],
+    "lineitem": [
+        ("l_orderkey", "BIGINT NOT NULL"),
+        ("l_partkey", "BIGINT NOT NULL"),
+        ("l_suppkey", "BIGINT NOT NULL"),
+        ("l_linenumber", "INTEGER NOT NULL"),
+        ("l_quantity", "DECIMAL(15,2) NOT NULL"),
+        ("l_extendedprice", "DECIMAL(15,2) NOT NULL"),
+        ("l_discount", "DECIMAL(15,2) NOT NULL"),
+        ("l_tax", "DECIMAL(15,2) NOT NULL"),
+        ("l_returnflag", "CHAR(1) NOT NULL"),
+        ("l_linestatus", "CHAR(1) NOT NULL"),
+        ("l_shipdate", "DATE NOT NULL"),
+        ("l_commitdate", "DATE NOT NULL"),
+        ("l_receiptdate", "DATE NOT NULL"),
+        ("l_shipinstruct", "CHAR(25) NOT NULL"),
+        ("l_shipmode", "CHAR(10) NOT NULL"),
+        ("l_comment", "VARCHAR(44) NOT NULL"),
+    ],
+}
+
+# The "key" layout: table -> Redshift table attributes.
+_KEY_LAYOUT = {
+    "region": "DISTSTYLE ALL",
+    "nation": "DISTSTYLE ALL",
+    "supplier": "DISTSTYLE ALL",
+    "customer": "DISTSTYLE KEY DISTKEY (c_custkey)",
+    "part": "DISTSTYLE KEY DISTKEY (p_partkey)",
+    "partsupp": "DISTSTYLE KEY DISTKEY (ps_partkey)",
+    "orders": "DISTSTYLE KEY DISTKEY (o_orderkey) SORTKEY (o_orderdate)",
+    "lineitem": "DISTSTYLE KEY DISTKEY (l_orderkey) SORTKEY (l_shipdate)",
+}
+
+LAYOUTS = ("key", "even", "all", "auto")
+
+
+def table_attributes(table: str, layout: str) -> str:
+    """The Redshift attributes of one table under a layout ("" for none)."""
+    if layout == "key":
+        return _KEY_LAYOUT[table]
+    if layout == "even":
+        return "DISTSTYLE EVEN"
+    if layout == "all":
+        return "DISTSTYLE ALL"
+    if layout == "auto":
+        return ""
+    raise ValueError(f"unknown layout {layout!r}; choose one of {LAYOUTS}")
+
+
+def create_table_sql(table: str, layout: str = "key") -> str:
+    """The CREATE TABLE statement of one TPC-H table."""
+    columns = ",\n    ".join(f"{name} {sqltype}" for name, sqltype in TABLES[table])
+    attributes = table_attributes(table, layout)
+    return f"CREATE TABLE {table} (\n    {columns}\n){(' ' + attributes) if attributes else ''}"
+
+
+def tpch_ddl(layout: str = "key") -> list[str]:
+    """The eight CREATE TABLE statements for a layout, dimensions first."""
+    return [create_table_sql(table, layout) for table in TABLES]
+
+
+def copy_sql(table: str, data_dir: str | Path) -> str:
+    """``COPY table FROM '<data_dir>/<table>.parquet' FORMAT AS PARQUET``."""
+    path = Path(data_dir) / f"{table}.parquet"
+    return f"COPY {table} FROM '{path}' FORMAT AS PARQUET"
+
+
+def duckdb_load_sql(table: str, data_dir: str | Path) -> str:
+    """The DuckDB statement loading the same file (DuckDB keeps the Parquet types)."""
+    path = Path(data_dir) / f"{table}.parquet"
+    return f"CREATE TABLE {table} AS SELECT * FROM read_parquet('{path}')"
