@@ -13,6 +13,11 @@ walks through it step by step.
 
 from importlib.metadata import PackageNotFoundError, version
 
+# ``columnar.sql`` is both the SQL front-end subpackage and, as in DuckDB, a function running a
+# query on the default connection. Importing the subpackage first and binding the function
+# afterwards keeps ``columnar.sql(...)`` callable: Python sets a package attribute for a
+# subpackage only when the subpackage is first loaded.
+import columnar.sql as _sql_package  # noqa: F401  (loaded before the function below)
 from columnar.api.connection import Connection, Cursor, connect, default_connection, sql
 from columnar.core.errors import (
     BinderError, CatalogError, ConversionError, DatabaseError, DataError, DivisionByZeroError, Error,

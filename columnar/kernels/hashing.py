@@ -384,11 +384,14 @@ def _factorize_strings_kernel(offsets, data, bits):
     ghash = np.empty(n, np.uint64)  # hash of each distinct value, for regrowth
     reps = np.empty(n, np.int64)
     codes = np.empty(n, np.int64)
+    # Hash in a pass of its own: the insert loop below is then short enough
+    # for the CPU to overlap the cache misses of several rows.
+    hashes = _hash_strings_kernel(offsets, data)
     k = 0
     for i in range(n):
         a0 = offsets[i]
         a1 = offsets[i + 1]
-        h = _hash_bytes(data, a0, a1)
+        h = hashes[i]
         s = np.int64(h >> shift)
         while True:
             g = tab[s]

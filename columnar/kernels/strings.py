@@ -86,9 +86,10 @@ def _opmask(op: str) -> int:
 def _like_kernel(offsets, data, tokens, bounds, literal, anchor, exact, lut, fold):
     """LIKE over every string; one function body, loops written out.
 
-    ``lut`` maps each data byte before comparing (identity, or ASCII lower
-    case for ILIKE, then ``fold`` is set). ``anchor[m]`` is the index of the rarest byte of an
-    all-literal middle segment m: the scan tests that byte first.
+    ``lut`` maps each data byte before comparing: the identity, or ASCII
+    lower case for ILIKE (then ``fold`` is set). ``anchor[m]`` is the index
+    of the rarest byte of an all-literal middle segment m: the scan tests
+    that byte first.
     """
     n = len(offsets) - 1
     nseg = len(bounds) - 1

@@ -247,6 +247,13 @@ class Extract:
     pos: Pos = _pos()
 
 
+@dataclass(frozen=True)
+class Default:
+    """``DEFAULT`` in an INSERT's VALUES row: the column's default (or NULL)."""
+
+    pos: Pos = _pos()
+
+
 Expr = Union[
     Literal, TypedLiteral, IntervalLiteral, Parameter, ColumnRef, Star, UnaryOp, BinaryOp,
     IsNull, IsBool, Between, InList, InSubquery, Exists, ScalarSubquery, Like, SimilarTo,
@@ -439,7 +446,8 @@ class DropTable:
 
 @dataclass(frozen=True)
 class Insert:
-    """``source`` is a :class:`Values` or any query; ``columns`` may be empty."""
+    """``source`` is a :class:`Values` or any query; ``columns`` may be empty.
+    ``source`` is None for ``INSERT INTO t DEFAULT VALUES``."""
 
     table: str
     columns: tuple

@@ -83,9 +83,18 @@ class Binder:
         what = {ast.SetOperation: "set operations (UNION/INTERSECT/EXCEPT)", ast.With: "WITH (common table expressions)"}
         raise self.error(NotSupportedError, f"{what.get(type(q), type(q).__name__)} are not supported yet", getattr(q, "pos", None))
 
-    def bind_values(self, v: ast.Values, target_types: list[DataType] | None = None) -> BoundQuery:
+    def bind_values(self, v: ast.Values, defaults: list[BoundExpr] | None = None) -> BoundQuery:
+        """Bind a VALUES list; ``defaults`` (one per column, INSERT only) replace ``DEFAULT``."""
         empty = bx.Scope([])
-        rows = [[self.expr(e, empty) for e in row] for row in v.rows]
+
+        def item(e, i):
+            if isinstance(e, ast.Default):
+                if defaults is None or i >= len(defaults):
+                    raise self.error(BinderError, "DEFAULT is only allowed in the VALUES of an INSERT", e.pos)
+                return defaults[i]
+            return self.expr(e, empty)
+
+        rows = [[item(e, i) for i, e in enumerate(row)] for row in v.rows]
         width = len(rows[0])
         for r in rows:
             if len(r) != width:
@@ -93,7 +102,8 @@ class Binder:
         def column_type(i):
             # untyped string literals ('t', '2024-01-01') take the type of the other rows
             typed = [r[i].type for r, src in zip(rows, v.rows)
-                     if not (isinstance(src[i], ast.Literal) and src[i].kind in ("string", "null"))]
+                     if not (isinstance(src[i], ast.Literal) and src[i].kind in ("string", "null"))
+                     and not r[i].type.is_null]
             candidates = typed or [r[i].type for r in rows]
             return bx.common_type(candidates, "VALUES", self._err_at(v))
 
@@ -657,7 +667,20 @@ class Binder:
                     raise self.error(CatalogError, str(e), s.pos) from None
         else:
             positions = list(range(len(d.fields)))
-        bq = self.bind_values(s.source) if isinstance(s.source, ast.Values) else self.bind_query(s.source)
+        fields = d.fields
+
+        def default(p: int) -> BoundExpr:
+            f = fields[p]
+            return d.defaults.get(f.name) or Const(None, f.type)
+
+        if s.source is None:  # INSERT INTO t DEFAULT VALUES
+            row = [default(p) for p in positions]
+            bq = BoundQuery(ValuesList([row], [Field(fields[p].name, e.type) for p, e in zip(positions, row)]),
+                            [fields[p].name for p in positions])
+        elif isinstance(s.source, ast.Values):
+            bq = self.bind_values(s.source, [default(p) for p in positions])
+        else:
+            bq = self.bind_query(s.source)
         width = len(bq.plan.schema)
         if width > len(positions):
             raise self.error(BinderError, "INSERT has more expressions than target columns", s.pos)

@@ -490,7 +490,7 @@ class _ToAst(Transformer_NonRecursive):
         self.parameters = 0
 
     # Small rules: pass-throughs, presence markers, keyword values, lists, clauses.
-    values_row = alias = set_quantifier = sort_direction = like_op = partition_by = _first
+    alias = set_quantifier = sort_direction = like_op = partition_by = _first
     expression = drop_behavior = _first
     recursive = not_kw = temporary = if_not_exists = if_exists = transaction_word = _true
     precision = varying = _true
@@ -578,6 +578,12 @@ class _ToAst(Transformer_NonRecursive):
         return [t.value if t is not None else None for t in children]
 
     intersect_op = set_op
+
+    def values_row(self, meta, children):
+        return tuple(children)
+
+    def default_value(self, meta, children):
+        return ast.Default(pos=_pos(meta))
 
     def values_clause(self, meta, children):
         return ast.Values(tuple(children), pos=_pos(meta))
@@ -1077,6 +1083,9 @@ class _ToAst(Transformer_NonRecursive):
     def insert(self, meta, children):
         table, columns, source = children
         return ast.Insert(table, tuple(columns or ()), source, pos=_pos(meta))
+
+    def insert_default_values(self, meta, children):
+        return ast.Insert(children[0], (), None, pos=_pos(meta))
 
     def delete(self, meta, children):
         table, alias, where = children

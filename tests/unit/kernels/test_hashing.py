@@ -173,3 +173,33 @@ def test_first_occurrence(codes):
     first = H.first_occurrence(np.array(codes, dtype=np.int64), k)
     ref = [codes.index(c) if c in codes else -1 for c in range(k)]
     assert first.tolist() == ref
+
+
+def test_tables_grow_from_the_smallest_size():
+    # The public functions size their tables from a sample; start the
+    # kernels at the minimum size here so that every regrowth path runs.
+    rng = np.random.default_rng(5)
+    v = rng.integers(-(2**63), 2**63 - 1, size=3000, dtype=np.int64)
+    v = np.concatenate([v, v[:100]])
+    with np.errstate(over="ignore"):
+        codes, k, uniq, tab, bits = H._factorize_hash(v, 10)
+        assert codes.tolist() == first_appearance_codes(v.tolist())[0] and k == 3000
+        assert bits > 10
+        assert (H._lookup_hash(v, tab, bits) == codes).all()
+        assert H._lookup_hash(np.array([12345], np.int64), tab, bits).tolist() == [-1]
+
+        values = [f"s{i}" for i in range(3000)] + ["s1", "s2999"]
+        sa = as_strings(values)
+        codes, k, reps = H._factorize_strings_kernel(sa.offsets, sa.data, 10)
+        assert codes.tolist() == first_appearance_codes(values)[0] and k == 3000
+
+        a = rng.integers(0, 2**62, size=2500, dtype=np.int64)
+        b = a % 7
+        codes, k = H._factorize_pair_kernel(np.concatenate([a, a]), np.concatenate([b, b]), 10)
+        assert codes.tolist() == list(range(2500)) * 2 and k == 2500
+
+
+def test_estimate_distinct():
+    assert H.estimate_distinct(10, 100, 100) == 10
+    assert H.estimate_distinct(10, 32768, 10**6) == 10
+    assert H.estimate_distinct(32768, 32768, 10**6) == 10**6 // 2

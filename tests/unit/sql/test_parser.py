@@ -1121,7 +1121,7 @@ def test_positions_count_unicode_characters():
         ("SELECT CAST(a AS ) FROM t", 1, 18, 'unexpected ")", expected a type name'),
         ("CREATE TABLE t (a)", 1, 19, "unexpected end of input"),
         ("SELECT * FROM a JOIN b", 1, 23, "expected one of ON, USING"),
-        ("INSERT INTO t VALUES (1", 1, 24, 'expected ")"'),
+        ("INSERT INTO t VALUES (1", 1, 24, 'expected one of ")", ","'),
         ("SELECT a FROM t ORDER a", 1, 23, 'unexpected "a", expected BY'),
         ("DROP t", 1, 6, 'unexpected "t", expected TABLE'),
         ("SELECT 1\n  UNION\n  FROM t", 3, 3, 'unexpected "FROM"'),
@@ -1703,3 +1703,12 @@ def test_reserved_words_are_grammar_keywords():
 def test_module_doctests():
     result = doctest.testmod(parser_module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_insert_default_in_values_and_default_values():
+    stmt = parse_one("INSERT INTO t (a, b) VALUES (1, DEFAULT), (DEFAULT, 2)")
+    assert stmt.source.rows == (
+        (A.Literal(1, "int"), A.Default()),
+        (A.Default(), A.Literal(2, "int")),
+    )
+    assert parse_one("INSERT INTO t DEFAULT VALUES") == A.Insert("t", (), None)
