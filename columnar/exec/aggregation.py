@@ -43,7 +43,11 @@ def count(codes, k, col: Column | None) -> Column:
 
 def exact_sum(codes, k, col: Column, out_type: DataType) -> Column:
     """SUM with NULL for groups without a non-NULL value."""
-    counts = K.group_count(codes, k, col.validity)
+    # every group has at least one row; only NULLs can leave a group without values
+    # every group has a row, so without NULLs (and with rows: the scalar aggregate
+    # of an empty input is NULL) no group can lack a value
+    needs_counts = col.validity is not None or len(codes) == 0
+    counts = K.group_count(codes, k, col.validity) if needs_counts else None
     data = col.data
     if data.dtype.kind == "f":
         sums = K.group_sum_float64(codes, k, data, col.validity)
@@ -51,7 +55,7 @@ def exact_sum(codes, k, col: Column, out_type: DataType) -> Column:
         sums = K.group_sum_int64(codes, k, data, col.validity)
     else:
         sums = K.group_sum_int64(codes, k, data.astype(np.int64, copy=False), col.validity)
-    validity = None if counts.min(initial=1) > 0 else counts > 0
+    validity = None if counts is None or counts.min(initial=1) > 0 else counts > 0
     if out_type.is_integer and sums.dtype == object:
         raise NumericOverflowError("bigint out of range")
     if out_type.is_decimal and sums.dtype == object and any(abs(v) >= 10**out_type.precision for v in sums):
