@@ -7,7 +7,8 @@ by the network model when a join or aggregate redistributes rows on a key.
   its hash, so ours is fixed and documented: integers, dates, timestamps,
   booleans and scaled decimals hash their int64 value with the splitmix64
   finalizer; floats hash their IEEE bits (-0.0 as 0.0); strings hash their
-  UTF-8 bytes with FNV-1a then the same finalizer (``kernels.hashing``).
+  UTF-8 bytes (trailing blanks removed, as comparisons ignore them) with
+  FNV-1a then the same finalizer (``kernels.hashing``).
   Equal values therefore land on the same slice in every table whose key has
   the same physical type, which is what makes DS_DIST_NONE joins possible.
   NULL keys go to slice 0 (undocumented in Redshift; our choice).
@@ -24,6 +25,7 @@ from columnar.core.chunk import Column
 from columnar.core.strings import DictArray, StringArray
 from columnar.kernels.columns import take
 from columnar.kernels.hashing import hash_int64, hash_strings
+from columnar.kernels.strings import rtrim_spaces
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
@@ -31,10 +33,11 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 def hash_column(col: Column) -> np.ndarray:
     """uint64 hash per row, 0 for NULL rows (see the module docstring)."""
     data = col.data
+    # trailing blanks are insignificant in string comparisons, so not in the hash either
     if isinstance(data, DictArray):
-        h = hash_strings(data.dictionary)[data.codes]
+        h = hash_strings(rtrim_spaces(data.dictionary))[data.codes]
     elif isinstance(data, StringArray):
-        h = hash_strings(data)
+        h = hash_strings(rtrim_spaces(data))
     elif data.dtype == object:  # decimals beyond int64: hash the low 64 bits
         low = np.array([int(v) & 0xFFFFFFFFFFFFFFFF for v in data], dtype=np.uint64)
         h = hash_int64(low.view(np.int64))

@@ -15,14 +15,17 @@ import numpy as np
 from columnar.core.chunk import Column
 from columnar.core.strings import DictArray, StringArray
 from columnar.kernels.columns import concat_columns
-from columnar.kernels.hashing import combine_codes, factorize_float64, factorize_int64, factorize_strings
-from columnar.kernels.strings import string_ranks
+from columnar.kernels.columns import take_strings
+from columnar.kernels.hashing import (
+    combine_codes, factorize_float64, factorize_int64, factorize_strings, first_occurrence,
+)
+from columnar.kernels.strings import rtrim_spaces, string_ranks
 
 
 def factorize(col: Column, null_code: bool = True) -> tuple[np.ndarray, int]:
     """Dense codes of one column. NULLs get code ``k`` (an extra group) when
     ``null_code`` is True, else -1."""
-    data = col.data
+    data = _comparable(col.data)
     if isinstance(data, DictArray):
         codes, k = data.codes.astype(np.int64), len(data.dictionary)
         if k > 0 and len(codes) and np.bincount(codes, minlength=k).min() == 0:
@@ -46,6 +49,21 @@ def factorize(col: Column, null_code: bool = True) -> tuple[np.ndarray, int]:
         else:
             codes[~col.validity] = -1
     return codes, k
+
+
+def _comparable(data):
+    """Strings without trailing blanks: Redshift compares CHAR and VARCHAR values
+    ignoring them, so GROUP BY, DISTINCT, joins and ORDER BY must too."""
+    if isinstance(data, StringArray):
+        return rtrim_spaces(data)
+    if isinstance(data, DictArray):
+        trimmed = rtrim_spaces(data.dictionary)
+        if trimmed is data.dictionary:
+            return data
+        words, k = factorize_strings(trimmed)  # trimming may merge dictionary entries
+        first = first_occurrence(words, k)
+        return DictArray(words[data.codes].astype(np.int32), take_strings(trimmed, first))
+    return data
 
 
 def group_codes(cols: list[Column], n_rows: int) -> tuple[np.ndarray, int]:
@@ -97,7 +115,7 @@ def key_valid(cols: list[Column]) -> np.ndarray | None:
 
 def sort_key(col: Column) -> np.ndarray:
     """An int64/float64 array whose order is the column's SQL order."""
-    data = col.data
+    data = _comparable(col.data)
     if isinstance(data, (StringArray, DictArray)):
         if isinstance(data, DictArray):
             ranks, _ = string_ranks(data.dictionary)
