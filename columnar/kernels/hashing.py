@@ -48,7 +48,6 @@ _FNV_PRIME = np.uint64(0x100000001B3)
 # Fibonacci hashing multiplier: 2**64 / golden ratio.
 _FIB = np.uint64(0x9E3779B97F4A7C15)
 
-_INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 _MIN_BITS = 10  # smallest hash table: 1024 slots
 
