@@ -45,8 +45,11 @@ def parse_date(text: str) -> int:
         >>> parse_date("1970-01-02")
         1
     """
+    s = text.strip()
+    if len(s) > 10 and s[10] in " T":  # a timestamp's text: keep the date part
+        s = s[:10]
     try:
-        return date_to_days(dt.date.fromisoformat(text.strip()[:10]) if len(text.strip()) > 10 and text.strip()[10] in " T" else dt.date.fromisoformat(text.strip()))
+        return date_to_days(dt.date.fromisoformat(s))
     except ValueError:
         raise ConversionError(f'invalid input syntax for type date: "{text}"') from None
 

@@ -31,7 +31,6 @@ slice, sends to the leader and merges there (XN Sort → XN Network → XN Merge
 from __future__ import annotations
 
 from columnar.cluster.topology import Topology
-from columnar.core.types import Field
 from columnar.exec.operators.base import ANY, LEADER, REPLICATED, Dist, PhysicalOp
 from columnar.exec.operators.exchange import Broadcast, Gather, OneCopy, Redistribute, ToSingleSlice
 from columnar.exec.operators.filter import Filter as FilterOp
@@ -292,4 +291,4 @@ def render(op: PhysicalOp) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["PhysicalPlanner", "render", "Field"]
+__all__ = ["PhysicalPlanner", "render"]

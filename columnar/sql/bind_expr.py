@@ -35,6 +35,9 @@ from columnar.sql.expr import (
 
 AGGREGATES = {"count", "sum", "avg", "min", "max"}
 
+# Decimal arithmetic on literals must not round at Python's default 28 digits.
+_WIDE = decimal.Context(prec=100)
+
 # Scalar functions the evaluator knows (exec.functions), with how to type them.
 _SAME_AS_ARG = {"abs", "round", "floor", "ceil", "ceiling"}
 _STRING_FUNCS = {"upper", "lower", "btrim", "ltrim", "rtrim", "trim", "substring", "substr"}
@@ -120,7 +123,7 @@ def literal(node: ast.Literal) -> Const:
         precision = max(len(digits), scale, 1)
         if precision > 38:
             return Const(float(d), DOUBLE)
-        return Const(int(d.scaleb(scale)), DataType.decimal(precision, scale))
+        return Const(int(d.scaleb(scale, context=_WIDE)), DataType.decimal(precision, scale))
     if kind == "float":
         return Const(float(v), DOUBLE)
     if kind == "string":
@@ -189,7 +192,9 @@ def _fold_cast(c: Const, target: DataType) -> Const | None:
                 return Const(b.rstrip(" ") if target.id is TypeId.CHAR else b, target)
             if target.is_integer or target.is_decimal:
                 d = decimal.Decimal(s.strip())
-                return fold_cast(Const(int(d.scaleb(max(0, -d.as_tuple().exponent))), DataType.decimal(38, max(0, -d.as_tuple().exponent))), target) if d.as_tuple().exponent < 0 else fold_cast(Const(int(d), BIGINT), target)
+                scale = max(0, -d.as_tuple().exponent)
+                as_decimal_const = Const(int(d.scaleb(scale, context=_WIDE)), DataType.decimal(38, scale))
+                return _fold_cast(as_decimal_const, target)
             if target.is_float:
                 return Const(float(s), target)
             if target.id is TypeId.BOOLEAN:

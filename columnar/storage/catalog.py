@@ -106,7 +106,6 @@ class Catalog:
 
     @staticmethod
     def normalize(name: str) -> str:
-        name = name.lower() if name == name.lower() or '"' not in name else name
         if name.startswith("public."):
             name = name[len("public."):]
         if "." in name:

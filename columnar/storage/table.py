@@ -83,9 +83,8 @@ class Table:
     def rows_per_slice(self) -> list[int]:
         return [sum(len(p[0]) for p in parts) for parts in self._parts]
 
-    def row_count(self, first_slices: list[int] | None = None) -> int:
-        """Logical rows: one copy only for ALL tables (``first_slices`` = each
-        node's first slice; the rows of one of them are counted)."""
+    def row_count(self) -> int:
+        """Logical rows: an ALL table's copies are counted once."""
         counts = self.rows_per_slice()
         if self.effective_style is DistStyle.ALL:
             return max(counts) if counts else 0

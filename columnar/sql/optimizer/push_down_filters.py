@@ -27,9 +27,8 @@ def push_down_filters(plan: LogicalPlan) -> LogicalPlan:
         if join.kind in ("inner", "left", "right") and join.condition is not None:
             return _into_join(Join(join.left, join.right, join.kind, None), [], on=conjuncts(join.condition))
         return join
-    for attr in ("input",):
-        if isinstance(plan, (Project, Aggregate, Sort, Limit)):
-            plan.input = push_down_filters(plan.input)
+    if isinstance(plan, (Project, Aggregate, Sort, Limit)):
+        plan.input = push_down_filters(plan.input)
     return plan
 
 
