@@ -41,6 +41,7 @@ from columnar.exec.operators.nested_loop_join import NestedLoopJoin
 from columnar.exec.operators.project import Project as ProjectOp
 from columnar.exec.operators.seq_scan import SeqScan
 from columnar.exec.operators.sort import Sort as SortOp
+from columnar.exec.operators.top_n import TopN
 from columnar.exec.operators.values import Values
 from columnar.sql import logical as L
 from columnar.sql.expr import ColumnIndex
@@ -133,7 +134,8 @@ class PhysicalPlanner:
         child = self._plan(node.input)
         if child.dist != LEADER:
             child = self._slices(child)
-            child = self._with(SortOp(child, node.keys, limit, "XN Sort"), child.dist)
+            step = TopN(child, node.keys, limit) if limit is not None else SortOp(child, node.keys, None, "XN Sort")
+            child = self._with(step, child.dist)
             child = self._with(Gather(child), LEADER)
         return self._with(SortOp(child, node.keys, limit, "XN Merge"), LEADER)
 
