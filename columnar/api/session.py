@@ -108,6 +108,12 @@ class Session:
                     continue
                 self.catalog.drop(name)
             return Result([], [], metrics.freeze(), message="DROP TABLE")
+        if isinstance(stmt, ast.Truncate):
+            table = self.catalog.get(stmt.table)
+            table.clear()  # TRUNCATE reclaims space at once: no ghost rows
+            if table.is_auto:
+                table.effective_style = DistStyle.ALL
+            return Result([], [], metrics.freeze(), message="TRUNCATE TABLE")
         if isinstance(stmt, ast.Insert):
             return self._insert(stmt, binder, metrics)
         if isinstance(stmt, ast.Copy):

@@ -292,10 +292,10 @@ class Binder:
         bound = self.expr(e, scope, aggs)
         return lift(bound, e) if lift is not None else bound
 
-    @staticmethod
-    def _require_boolean(e: BoundExpr, where: str, node) -> None:
+    def _require_boolean(self, e: BoundExpr, where: str, node) -> None:
         if e.type.id not in (TypeId.BOOLEAN, TypeId.NULL):
-            raise BinderError(f"argument of {where} must be type boolean, not type {e.type.sql().lower()}")
+            raise self.error(BinderError, f"argument of {where} must be type boolean, not type {e.type.sql().lower()}",
+                             getattr(node, "pos", None))
 
     # -- FROM ---------------------------------------------------------------
     def bind_from(self, refs) -> tuple[LogicalPlan, bx.Scope]:
