@@ -1,0 +1,236 @@
+"""Statement rules of the parse tree → AST transformer (:mod:`columnar.sql.ast_builder`).
+
+Role: builds the :mod:`columnar.sql.ast` nodes of every statement other than a
+query: ``CREATE TABLE`` (columns, constraints, table attributes such as
+DISTSTYLE / DISTKEY / SORTKEY), ``CREATE TABLE AS``, ``DROP TABLE``,
+``TRUNCATE``, ``INSERT``, ``DELETE``, ``UPDATE``, ``COPY`` and its options,
+``EXPLAIN``, ``SET`` and transaction control. Repeated or conflicting clauses
+(two primary keys, a repeated attribute, two COPY data formats ...) are
+reported here as :class:`~columnar.core.errors.ParserError`.
+
+Place in the pipeline: SQL text → parser → **AST** → binder → logical plan.
+"""
+
+from __future__ import annotations
+
+from lark import v_args
+
+from columnar.sql import ast
+from columnar.sql.ast_builder_common import _Clause, _constraint, _pos, _RuleSet, _string
+
+
+@v_args(meta=True)
+class _StatementRules(_RuleSet):
+    """Rule methods for DDL, DML, COPY, EXPLAIN, SET and transaction statements."""
+
+    # -- DDL --------------------------------------------------------------
+
+    def create_table(self, meta, children):
+        temporary, if_not_exists, name = children[:3]
+        columns, primary_key, attrs = [], (), []
+        for child in children[3:]:
+            if isinstance(child, ast.ColumnDef):
+                columns.append(child)
+            elif isinstance(child, _Clause) and child.tag == "primary_key":
+                if primary_key:
+                    raise self._error("multiple primary keys are not allowed", child.pos)
+                primary_key = child.value
+            elif isinstance(child, _Clause) and child.tag == "attribute":
+                attrs.append(child)
+        if primary_key and any(c.primary_key for c in columns):
+            where = next(c.pos for c in children if isinstance(c, _Clause) and c.tag == "primary_key")
+            raise self._error("multiple primary keys are not allowed", where)
+        return ast.CreateTable(
+            name, tuple(columns), self._attributes(attrs, _pos(meta)),
+            if_not_exists is not None, temporary is not None, primary_key, pos=_pos(meta),
+        )
+
+    def create_table_as(self, meta, children):
+        temporary, if_not_exists, name, column_names = children[:4]
+        attrs = [c for c in children[4:-1]]
+        query = children[-1]
+        return ast.CreateTableAs(
+            name, query, self._attributes(attrs, _pos(meta)), tuple(column_names or ()),
+            if_not_exists is not None, temporary is not None, pos=_pos(meta),
+        )
+
+    def _attributes(self, attrs, pos) -> ast.TableAttributes:
+        if not attrs:
+            return ast.TableAttributes()
+        values: dict = {}
+        for attr in attrs:
+            key, fields = attr.value
+            if key in values:
+                raise self._error(f"{key} is specified more than once", attr.pos)
+            values[key] = fields
+        merged = {}
+        for fields in values.values():
+            merged.update(fields)
+        return ast.TableAttributes(**merged, pos=attrs[0].pos)
+
+    def column_def(self, meta, children):
+        name, type_ = children[0], children[1]
+        fields: dict = {}
+        for key, value, pos in children[2:]:
+            if key in fields and key != "not_null":
+                raise self._error(f"conflicting or repeated {key.upper().replace('_', ' ')} for column "
+                                  f'"{name}"', pos)
+            if key == "not_null" and key in fields and fields[key] != value:
+                raise self._error(f'conflicting NULL/NOT NULL declarations for column "{name}"', pos)
+            if key != "references":
+                fields[key] = value
+        return ast.ColumnDef(name, type_, **fields, pos=_pos(meta))
+
+    # Column constraints become (field of ColumnDef, value, pos); REFERENCES is accepted and ignored.
+    not_null = _constraint("not_null", True)
+    nullable = _constraint("not_null", False)
+    default = _constraint("default")
+    encode = _constraint("encode")
+    column_distkey = _constraint("distkey", True)
+    column_sortkey = _constraint("sortkey", True)
+    column_primary_key = _constraint("primary_key", True)
+    column_unique = _constraint("unique", True)
+    identity = _constraint("identity", tuple)
+    references = _constraint("references", None)
+
+    def signed_int(self, meta, children):
+        minus, number = children
+        return -int(number) if minus is not None else int(number)
+
+    def table_constraint(self, meta, children):
+        return children[1]
+
+    def primary_key_constraint(self, meta, children):
+        return _Clause("primary_key", children[0], _pos(meta))
+
+    def other_constraint(self, meta, children):
+        return _Clause("ignored", None, _pos(meta))
+
+    def backup(self, meta, children):
+        return _Clause("attribute", ("BACKUP", {"backup": children[0]}), _pos(meta))
+
+    def yes_no(self, meta, children):
+        return children[0].upper() == "YES"
+
+    def diststyle(self, meta, children):
+        return _Clause("attribute", ("DISTSTYLE", {"diststyle": children[0]}), _pos(meta))
+
+    def distkey(self, meta, children):
+        return _Clause("attribute", ("DISTKEY", {"distkey": children[0]}), _pos(meta))
+
+    def sortkey(self, meta, children):
+        style, columns = children
+        return _Clause("attribute", ("SORTKEY", {"sortkey": columns, "sortkey_style": style}), _pos(meta))
+
+    def sortkey_auto(self, meta, children):
+        return _Clause("attribute", ("SORTKEY", {"sortkey_style": "AUTO"}), _pos(meta))
+
+    def encode_auto(self, meta, children):
+        return _Clause("attribute", ("ENCODE", {"encode_auto": True}), _pos(meta))
+
+    def drop_table(self, meta, children):
+        if_exists, names, behavior = children[0], children[1:-1], children[-1]
+        cascade = behavior is not None and behavior.upper() == "CASCADE"
+        return ast.DropTable(tuple(names), if_exists is not None, cascade, pos=_pos(meta))
+
+    def truncate(self, meta, children):
+        return ast.Truncate(children[0], pos=_pos(meta))
+
+    # -- DML --------------------------------------------------------------
+
+    def insert(self, meta, children):
+        table, columns, source = children
+        return ast.Insert(table, tuple(columns or ()), source, pos=_pos(meta))
+
+    def insert_default_values(self, meta, children):
+        return ast.Insert(children[0], (), None, pos=_pos(meta))
+
+    def delete(self, meta, children):
+        table, alias, where = children
+        return ast.Delete(table, where.value if where else None, alias, pos=_pos(meta))
+
+    def update(self, meta, children):
+        table, alias = children[0], children[1]
+        where = children[-1]
+        assignments = tuple(children[2:-1])
+        return ast.Update(table, assignments, where.value if where else None, alias, pos=_pos(meta))
+
+    def assignment(self, meta, children):
+        return (children[0], children[1])
+
+    def copy(self, meta, children):
+        table, columns, source = children[0], children[1], children[2]
+        fmt, options = None, []
+        for kind, name, value, pos in children[3:]:
+            if kind == "format":
+                if fmt is not None:
+                    raise self._error("more than one data format in COPY", pos)
+                fmt = name
+                if value is not None:
+                    options.append((name, value))
+            else:
+                options.append((name, value))
+        return ast.Copy(table, tuple(columns or ()), _string(source), fmt or "TEXT", tuple(options),
+                        pos=_pos(meta))
+
+    def copy_iam_role(self, meta, children):
+        return ("option", "IAM_ROLE", _string(children[0]), _pos(meta))
+
+    def copy_iam_role_default(self, meta, children):
+        return ("option", "IAM_ROLE", "default", _pos(meta))
+
+    def copy_format_option(self, meta, children):
+        fmt, arg = children
+        return ("format", fmt, None if arg is None else _string(arg), _pos(meta))
+
+    def copy_string_option(self, meta, children):
+        key, value = children
+        return ("option", key, _string(value), _pos(meta))
+
+    def copy_int_option(self, meta, children):
+        key, value = children
+        return ("option", key, int(value), _pos(meta))
+
+    def copy_bool_option(self, meta, children):
+        key, value = children
+        return ("option", key, True if value is None else value, _pos(meta))
+
+    def on_off(self, meta, children):
+        return children[0].upper() in ("ON", "TRUE")
+
+    def copy_flag_option(self, meta, children):
+        return ("option", children[0], True, _pos(meta))
+
+    # -- others -----------------------------------------------------------
+
+    def explain(self, meta, children):
+        option, statement = children
+        words = option or ()
+        return ast.Explain(statement, "VERBOSE" in words, "ANALYZE" in words, pos=_pos(meta))
+
+    def explain_option(self, meta, children):
+        return [t.upper() for t in children if t is not None]
+
+    def set_variable(self, meta, children):
+        name, values = children[0], [self._set_value(v) for v in children[1:]]
+        value = values[0] if len(values) == 1 else tuple(values)
+        return ast.SetVariable(name, value, pos=_pos(meta))
+
+    @staticmethod
+    def _set_value(value):
+        if isinstance(value, ast.ColumnRef) and len(value.parts) == 1:
+            return value.parts[0]
+        return value
+
+    def set_word(self, meta, children):
+        return children[0].lower()
+
+    def begin(self, meta, children):
+        return ast.Transaction("begin", pos=_pos(meta))
+
+    def commit(self, meta, children):
+        return ast.Transaction("commit", pos=_pos(meta))
+
+    def rollback(self, meta, children):
+        return ast.Transaction("rollback", pos=_pos(meta))
+
