@@ -349,11 +349,16 @@ def factorize_float64(values: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 @njit
-def _bytes_equal(data, a0, a1, b0, b1):
+def _bytes_equal(da, a0, a1, db, b0, b1):
+    """Whether bytes da[a0:a1] equal db[b0:b1] (the two buffers may be the same).
+
+    Shared with the string kernels (:mod:`.string_match`, :mod:`.string_order`),
+    which import it from here: they depend on this module, never the reverse.
+    """
     if a1 - a0 != b1 - b0:
         return False
     for j in range(a1 - a0):
-        if data[a0 + j] != data[b0 + j]:
+        if da[a0 + j] != db[b0 + j]:
             return False
     return True
 
@@ -409,7 +414,7 @@ def _factorize_strings_kernel(offsets, data, bits):
                 break
             if ghash[g] == h:
                 r = reps[g]
-                if _bytes_equal(data, offsets[r], offsets[r + 1], a0, a1):
+                if _bytes_equal(data, offsets[r], offsets[r + 1], data, a0, a1):
                     codes[i] = g
                     break
             s = (s + 1) & mask
