@@ -121,6 +121,14 @@ def _field(name: str, days: np.ndarray, tod: np.ndarray | None, as_float: bool):
     if name in ("year", "month", "day", "quarter"):
         year, month, day = civil(days)
         return {"year": year, "month": month, "day": day, "quarter": (month - 1) // 3 + 1}[name]
+    if name in ("decade", "century", "millennium"):
+        # PostgreSQL's definitions (no year 0 in our dates' range of interest):
+        # decade = year / 10; the first century/millennium starts with year 1
+        year = civil(days)[0]
+        if name == "decade":
+            return np.floor_divide(year, 10)
+        span = 100 if name == "century" else 1000
+        return np.where(year > 0, (year + span - 1) // span, -((span - year) // span))
     if name == "dow":
         return np.mod(days + 4, 7)
     if name == "isodow":
@@ -265,6 +273,7 @@ def date_diff_days(args: list, result_type: DataType, nrows: int) -> Column:
 _FIELDS = (
     "year", "month", "day", "quarter", "dow", "isodow", "doy", "week",
     "hour", "minute", "second", "millisecond", "microsecond", "epoch",
+    "decade", "century", "millennium",
 )
 
 DATETIME_FUNCTIONS = {

@@ -44,7 +44,8 @@ _STRING_FUNCS = {"upper", "lower", "btrim", "ltrim", "rtrim", "trim", "substring
 _INT_FUNCS = {"length", "len", "char_length", "character_length", "octet_length", "position", "strpos"}
 EXTRACT_FIELDS = {
     "year", "month", "day", "quarter", "week", "dow", "dayofweek", "doy", "dayofyear", "hour",
-    "minute", "second", "epoch", "decade", "century", "millennium",
+    "minute", "second", "epoch", "decade", "century", "millennium", "isodow", "millisecond",
+    "microsecond",
 }
 
 
