@@ -48,7 +48,7 @@ class Connection:
         if not isinstance(block_bytes, int) or block_bytes < 1024:
             raise ProgrammingError(f"block_bytes must be an integer of at least 1024, got {block_bytes!r}")
         self.block_bytes = block_bytes
-        self._settings = Settings(threads=threads, auto_all_max_rows=auto_all_max_rows)
+        self._settings = Settings(threads=threads, auto_all_max_rows=auto_all_max_rows, block_bytes=block_bytes)
         self._topology = topology
         self._session = None
         self._closed = False

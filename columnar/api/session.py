@@ -36,7 +36,9 @@ from columnar.exec import dml
 from columnar.exec.cast import cast_column
 from columnar.exec.evaluate import evaluate
 from columnar.exec.executor import execute
+from columnar.exec import system_views
 from columnar.exec.metrics import MetricsCollector
+from columnar.exec.querylog import QueryLog, QueryRecord
 from columnar.exec.physical_planner import PhysicalPlanner, render
 from columnar.sql import ast
 from columnar.sql.binder import Binder, BoundQuery
@@ -55,6 +57,9 @@ class Session:
         self.topology = topology
         self.settings = settings
         self.catalog = Catalog()
+        self.querylog = QueryLog()
+        self._record: QueryRecord | None = None  # the statement being run
+        system_views.register(self)
 
     # -- entry points -------------------------------------------------------------
     def run(self, sql: str, params=None) -> Result:
@@ -73,14 +78,24 @@ class Session:
         return result
 
     def run_statement(self, stmt, sql: str, params, metrics: MetricsCollector) -> Result:
+        rec = self.querylog.open(sql.strip(), _statement_kind(stmt))
+        self._record = rec
         try:
-            return self._dispatch(stmt, sql, params, metrics)
+            result = self._dispatch(stmt, sql, params, metrics)
         except Error:
+            self.querylog.close(rec, aborted=True)
             raise
         except RecursionError:
+            self.querylog.close(rec, aborted=True)
             raise ProgrammingError("statement is too deeply nested") from None
         except Exception as e:  # a bug: never leak a bare Python error
+            self.querylog.close(rec, aborted=True)
             raise InternalError(f"internal error: {type(e).__name__}: {e}") from e
+        finally:
+            self._record = None
+        rec.metrics = result.metrics
+        self.querylog.close(rec)
+        return result
 
     # -- dispatch -------------------------------------------------------------------
     def _dispatch(self, stmt, sql, params, metrics) -> Result:
@@ -141,8 +156,11 @@ class Session:
 
     def _run_query(self, bq: BoundQuery, metrics: MetricsCollector) -> Batch:
         _, physical = self._physical(bq, metrics)
+        steps: list = []
+        if self._record is not None:
+            self._record.plan, self._record.steps = physical, steps
         with metrics.phase("execute"):
-            return execute(physical, self.topology, metrics, self.settings.threads)
+            return execute(physical, self.topology, metrics, self.settings.threads, steps)
 
     def _explain(self, stmt: ast.Explain, binder: Binder, metrics) -> Result:
         inner = stmt.statement
@@ -265,6 +283,17 @@ class Session:
         table = Table(d, self.topology.n_slices)
         dml.place_rows(table, columns, self.topology, self.settings.auto_all_max_rows)
         self.catalog.create(d, table)
+
+
+def _statement_kind(stmt) -> str:
+    """``CREATE TABLE``, ``SELECT``, ... as STL_QUERY would label the statement."""
+    names = {
+        "Select": "SELECT", "SetOperation": "SELECT", "With": "SELECT", "Values": "SELECT",
+        "CreateTable": "CREATE TABLE", "CreateTableAs": "CREATE TABLE AS", "DropTable": "DROP TABLE",
+        "Insert": "INSERT", "Copy": "COPY", "Delete": "DELETE", "Update": "UPDATE",
+        "Truncate": "TRUNCATE", "Explain": "EXPLAIN", "SetVariable": "SET", "Transaction": "TRANSACTION",
+    }
+    return names.get(type(stmt).__name__, type(stmt).__name__.upper())
 
 
 def _null_const():

@@ -30,6 +30,7 @@ _IGNORED = {
 class Settings:
     threads: int = 1
     auto_all_max_rows: int = 1000
+    block_bytes: int = 1 << 20  # size of one column block (fixed per connection: connect(block_bytes=))
 
     def set(self, name: str, value) -> None:
         key = name.lower()

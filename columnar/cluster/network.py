@@ -14,6 +14,10 @@ SVL_QUERY_SUMMARY as rows and bytes of DIST / BCAST / RETURN steps):
   bytes are counted once per receiving node (a copy travels to each node).
 * gather: rows and bytes sent from the slices to the leader.
 
+Traffic between slices of the same node stays inside the node (memory);
+``rows_internode`` / ``bytes_internode`` count what crosses the network
+between nodes (and from compute nodes to a separate leader).
+
 Simplified versus Redshift: data is not serialised; "bytes" are the in-memory
 column bytes of the rows moved.
 """
@@ -52,7 +56,8 @@ class Network:
         """Hash-partition rows on the columns at ``key_positions`` (DS_DIST_*)."""
         n = self.topology.n_slices
         pieces: list[list[Batch]] = [[] for _ in range(n)]
-        for b in batches:
+        topo = self.topology
+        for src, b in enumerate(batches):
             self.counters["rows_redistributed"] += len(b)
             self.counters["bytes_redistributed"] += b.nbytes
             if len(b) == 0:
@@ -64,7 +69,10 @@ class Network:
                 lo, hi = bounds[s], bounds[s + 1]
                 if hi > lo:
                     idx = order[lo:hi]
-                    pieces[s].append(Batch([take(c, idx) for c in b.columns], int(hi - lo)))
+                    piece = Batch([take(c, idx) for c in b.columns], int(hi - lo))
+                    pieces[s].append(piece)
+                    if topo.node_of(s) != topo.node_of(src):
+                        self._internode(len(piece), piece.nbytes)
         empty = Batch([take(c, np.zeros(0, np.int64)) for c in batches[0].columns], 0)
         return [concat_batches(p) if p else empty for p in pieces]
 
@@ -74,6 +82,8 @@ class Network:
         full = concat_batches(batches)
         self.counters["rows_broadcast"] += len(full)
         self.counters["bytes_broadcast"] += full.nbytes * self.topology.nodes
+        # every row travels to each node but its own
+        self._internode(len(full) * (self.topology.nodes - 1), full.nbytes * (self.topology.nodes - 1))
         return full
 
     def gather(self, batches: list[Batch]) -> Batch:
@@ -81,4 +91,19 @@ class Network:
         full = concat_batches(batches)
         self.counters["rows_to_leader"] += len(full)
         self.counters["bytes_to_leader"] += full.nbytes
+        if self.topology.nodes > 1:  # a single-node cluster shares its node with the leader
+            self._internode(len(full), full.nbytes)
         return full
+
+    def to_single_slice(self, batches: list[Batch]) -> None:
+        """Count moving every slice's rows to slice 0 (DS_DIST_ALL_INNER)."""
+        for src, b in enumerate(batches[1:], start=1):
+            self.counters["rows_redistributed"] += len(b)
+            self.counters["bytes_redistributed"] += b.nbytes
+            if self.topology.node_of(src) != 0:
+                self._internode(len(b), b.nbytes)
+
+    def _internode(self, rows: int, nbytes: int) -> None:
+        if rows:
+            self.counters["rows_internode"] += rows
+            self.counters["bytes_internode"] += nbytes

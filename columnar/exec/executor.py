@@ -14,13 +14,17 @@ from columnar.exec.metrics import MetricsCollector
 from columnar.exec.operators.base import ExecContext, PhysicalOp
 
 
-def execute(plan: PhysicalOp, topology: Topology, metrics: MetricsCollector, threads: int = 1) -> Batch:
-    """Run ``plan``; returns the leader's batch."""
+def execute(plan: PhysicalOp, topology: Topology, metrics: MetricsCollector, threads: int = 1,
+            steps: list | None = None) -> Batch:
+    """Run ``plan``; returns the leader's batch. ``steps`` (a list) receives the
+    per-operator :class:`StepStats` of the run, in completion order."""
     ctx = ExecContext(topology, metrics, threads)
     try:
-        out = plan.run(ctx)
+        out = ctx.run(plan)
     finally:
         ctx.close()
         for name, value in ctx.network.counters.items():
             metrics.add(name, value)
+        if steps is not None:
+            steps.extend(ctx.steps)
     return out.batches[0]

@@ -38,6 +38,8 @@ class Metrics:
     bytes_broadcast: int = 0
     rows_to_leader: int = 0
     bytes_to_leader: int = 0
+    rows_internode: int = 0
+    bytes_internode: int = 0
     blocks_scanned: int = 0
     blocks_skipped: int = 0
     files_scanned: int = 0

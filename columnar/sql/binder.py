@@ -620,10 +620,13 @@ class Binder:
         style = DistStyle(a.diststyle.upper()) if a.diststyle else DistStyle.AUTO
         if a.diststyle is None and distkey is not None:
             style = DistStyle.KEY
+        primary_key = tuple(s.primary_key) or tuple(c.name for c in s.columns if c.primary_key)
+        encodings = {c.name: c.encode.upper() for c in s.columns if c.encode}
         try:
             return TableDef(
                 self.catalog.normalize(s.name), fields, style, distkey, tuple(a.sortkey or col_sortkeys),
                 a.sortkey_style if a.sortkey_style != "AUTO" else None, frozenset(not_null), defaults,
+                primary_key, encodings,
             )
         except ProgrammingError as e:
             raise self.error(type(e), str(e), s.pos) from None

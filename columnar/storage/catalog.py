@@ -50,6 +50,8 @@ class TableDef:
     sortkey_style: Optional[str] = None  # COMPOUND | INTERLEAVED | None
     not_null: frozenset = frozenset()
     defaults: dict = field(default_factory=dict)  # column name -> bound Const
+    primary_key: tuple = ()  # declared, not enforced (Redshift); AUTO may pick a DISTKEY from it
+    encodings: dict = field(default_factory=dict)  # column name -> ENCODE given in CREATE TABLE
 
     def __post_init__(self):
         self.validate()
@@ -101,8 +103,16 @@ class Catalog:
         True
     """
 
+    FIRST_TABLE_ID = 100_100  # user tables get ids from here, as Redshift's are six digits
+
     def __init__(self):
         self._tables: dict[str, object] = {}
+        self._virtual: dict[str, object] = {}  # system views: name -> factory() -> table
+        self._next_id = self.FIRST_TABLE_ID
+
+    def register_virtual(self, name: str, factory) -> None:
+        """A read-only relation computed when a query names it (the system views)."""
+        self._virtual[name.lower()] = factory
 
     @staticmethod
     def normalize(name: str) -> str:
@@ -114,32 +124,44 @@ class Catalog:
 
     def create(self, definition: TableDef, storage) -> object:
         key = self.normalize(definition.name)
-        if key in self._tables:
+        if key in self._tables or key in self._virtual:
             raise CatalogError(f'relation "{key}" already exists')
+        if hasattr(storage, "table_id"):
+            storage.table_id = self._next_id
+            self._next_id += 1
         self._tables[key] = storage
         return storage
 
     def exists(self, name: str) -> bool:
         try:
-            return self.normalize(name) in self._tables
+            key = self.normalize(name)
         except CatalogError:
             return False
+        return key in self._tables or key in self._virtual
 
     def get(self, name: str):
         key = self.normalize(name)
-        try:
+        if key in self._tables:
             return self._tables[key]
-        except KeyError:
-            raise CatalogError(f'relation "{key}" does not exist') from None
+        if key in self._virtual:
+            return self._virtual[key]()
+        raise CatalogError(f'relation "{key}" does not exist')
 
     def drop(self, name: str) -> None:
         key = self.normalize(name)
+        if key in self._virtual:
+            raise CatalogError(f'"{key}" is a system view and cannot be dropped')
         if key not in self._tables:
             raise CatalogError(f'table "{key}" does not exist')
         del self._tables[key]
 
     def names(self) -> list[str]:
+        """User tables, sorted (system views excluded)."""
         return sorted(self._tables)
+
+    def tables(self) -> list:
+        """The stored user tables, in creation order."""
+        return list(self._tables.values())
 
 
 def field_types(fields: list[Field]) -> list[DataType]:

@@ -16,6 +16,8 @@ unsorted regions come with issue #5.
 
 from __future__ import annotations
 
+import datetime
+
 from columnar.core.chunk import Column
 from columnar.kernels.columns import concat_columns
 from columnar.storage.catalog import DistStyle, TableDef
@@ -38,6 +40,8 @@ class Table:
         self._parts: list[list[list[Column]]] = [[] for _ in range(n_slices)]
         self._cache: list[list[Column] | None] = [None] * n_slices
         self.next_row_id = 0  # EVEN placement continues round-robin from here
+        self.table_id = 0  # given by the catalog
+        self.created = datetime.datetime.now()
 
     # -- metadata --------------------------------------------------------
     @property

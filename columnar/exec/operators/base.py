@@ -20,6 +20,8 @@ uses to decide what a join or aggregate must move:
 
 from __future__ import annotations
 
+import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -58,14 +60,61 @@ class Partitioned:
         return sum(len(b) for b in self.batches)
 
 
+@dataclass
+class StepStats:
+    """What one operator did in one query: the raw material of EXPLAIN ANALYZE
+    and of SVL_QUERY_REPORT / SVL_QUERY_SUMMARY.
+
+    ``rows``/``bytes`` are the operator's output per slice (one entry for a
+    leader result); ``seconds`` is its own time, children excluded;
+    ``moved`` the network counters its own exchange bumped."""
+
+    op: "PhysicalOp"
+    rows: list
+    bytes: list
+    seconds: float
+    at_leader: bool
+    moved: dict
+
+
 class ExecContext:
-    """Per-query execution state: topology, network, counters, thread pool."""
+    """Per-query execution state: topology, network, counters, thread pool,
+    and the per-operator statistics of the run (``steps``, in completion order)."""
 
     def __init__(self, topology: Topology, metrics, threads: int = 1):
         self.topology = topology
         self.network = Network(topology)
         self.metrics = metrics
         self._pool = ThreadPoolExecutor(threads) if threads > 1 else None
+        self.steps: list[StepStats] = []
+        self._stack: list[list] = []  # per running operator: [children seconds, children moved]
+
+    def run(self, op: "PhysicalOp") -> Partitioned:
+        """Run ``op`` (operators call this for their children) and record its step."""
+        self._stack.append([0.0, Counter()])
+        before = Counter(self.network.counters)
+        t0 = time.perf_counter()
+        out = op.run(self)
+        elapsed = time.perf_counter() - t0
+        child_seconds, child_moved = self._stack.pop()
+        moved = Counter(self.network.counters)
+        moved.subtract(before)
+        own = Counter(moved)
+        own.subtract(child_moved)
+        if self._stack:
+            self._stack[-1][0] += elapsed
+            self._stack[-1][1].update(moved)
+        unique = {id(b): b for b in out.batches} if out.dist.kind == "replicated" else None
+        batches = list(unique.values()) if unique is not None else out.batches
+        self.steps.append(StepStats(op, [len(b) for b in batches], [b.nbytes for b in batches],
+                                    elapsed - child_seconds, out.at_leader, {k: v for k, v in own.items() if v}))
+        return out
+
+    def map_pairs(self, fn, left: list, right: list) -> list:
+        """``fn(left[s], right[s])`` for every slice ``s`` (joins), in parallel when threads allow."""
+        if self._pool is not None and len(left) > 1:
+            return list(self._pool.map(fn, left, right))
+        return [fn(a, b) for a, b in zip(left, right)]
 
     def map(self, fn, batches: list) -> list:
         """Apply ``fn`` to each slice's batch (a shared batch, as in a

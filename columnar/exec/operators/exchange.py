@@ -31,7 +31,7 @@ class Redistribute(PhysicalOp):
         return f"XN Network Distribute ({names})"
 
     def run(self, ctx: ExecContext) -> Partitioned:
-        p = self.children[0].run(ctx)
+        p = ctx.run(self.children[0])
         batches = _as_slices(p, ctx)
         return Partitioned(ctx.network.redistribute(batches, self.keys), Dist("key", tuple(self.keys)))
 
@@ -44,7 +44,7 @@ class Broadcast(PhysicalOp):
         return "XN Network Broadcast"
 
     def run(self, ctx: ExecContext) -> Partitioned:
-        p = self.children[0].run(ctx)
+        p = ctx.run(self.children[0])
         full = ctx.network.broadcast(_as_slices(p, ctx))
         return Partitioned([full] * ctx.topology.n_slices, REPLICATED)
 
@@ -60,7 +60,7 @@ class Gather(PhysicalOp):
         return ["Send to leader"]
 
     def run(self, ctx: ExecContext) -> Partitioned:
-        p = self.children[0].run(ctx)
+        p = ctx.run(self.children[0])
         if p.at_leader:
             return p
         return Partitioned([ctx.network.gather(_as_slices(p, ctx))], LEADER)
@@ -74,12 +74,10 @@ class ToSingleSlice(PhysicalOp):
         return "XN Network Distribute (single slice)"
 
     def run(self, ctx: ExecContext) -> Partitioned:
-        p = self.children[0].run(ctx)
+        p = ctx.run(self.children[0])
         batches = _as_slices(p, ctx)
         n = ctx.topology.n_slices
-        moved = [b for b in batches[1:]]
-        ctx.network.counters["rows_redistributed"] += sum(len(b) for b in moved)
-        ctx.network.counters["bytes_redistributed"] += sum(b.nbytes for b in moved)
+        ctx.network.to_single_slice(batches)
         full = concat_batches(batches)
         return Partitioned([full] + [_empty_like(full) for _ in range(n - 1)], Dist("any"))
 
@@ -104,5 +102,5 @@ class OneCopy(PhysicalOp):
         return "XN One Copy"
 
     def run(self, ctx: ExecContext) -> Partitioned:
-        p = self.children[0].run(ctx)
+        p = ctx.run(self.children[0])
         return Partitioned(_as_slices(p, ctx), Dist("any"))

@@ -20,7 +20,7 @@ class Filter(PhysicalOp):
         return [f"Filter: {self.predicate}"]
 
     def run(self, ctx: ExecContext) -> Partitioned:
-        p = self.children[0].run(ctx)
+        p = ctx.run(self.children[0])
 
         def one(b: Batch) -> Batch:
             if len(b) == 0:

@@ -54,7 +54,7 @@ class HashAggregate(PhysicalOp):
         return name + {"single": "", "partial": " (partial)", "final": " (final)"}[self.mode]
 
     def run(self, ctx: ExecContext) -> Partitioned:
-        p = self.children[0].run(ctx)
+        p = ctx.run(self.children[0])
         out = ctx.map(self.aggregate, p.batches)
         return Partitioned(out, self.dist)
 

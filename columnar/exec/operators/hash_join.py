@@ -44,10 +44,10 @@ class HashJoin(PhysicalOp):
         return out
 
     def run(self, ctx: ExecContext) -> Partitioned:
-        outer = self.children[0].run(ctx)
-        inner = self.children[1].run(ctx)
-        pairs = list(zip(outer.batches, inner.batches))
-        out = [join_batches(o, i, self.outer_keys, self.inner_keys, self.kind, self.residual) for o, i in pairs]
+        outer = ctx.run(self.children[0])
+        inner = ctx.run(self.children[1])
+        out = ctx.map_pairs(lambda o, i: join_batches(o, i, self.outer_keys, self.inner_keys, self.kind, self.residual),
+                            outer.batches, inner.batches)
         return Partitioned(out, self.dist)
 
 

@@ -16,7 +16,7 @@ class Limit(PhysicalOp):
         return "XN Limit"
 
     def run(self, ctx: ExecContext) -> Partitioned:
-        p = self.children[0].run(ctx)
+        p = ctx.run(self.children[0])
         stop = None if self.limit is None else self.offset + self.limit
         return Partitioned([cut(b, self.offset, stop) for b in p.batches], p.dist)
 

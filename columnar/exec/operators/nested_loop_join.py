@@ -24,12 +24,13 @@ class NestedLoopJoin(PhysicalOp):
         return [f"Join Filter: {self.condition}"] if self.condition is not None else []
 
     def run(self, ctx: ExecContext) -> Partitioned:
-        outer = self.children[0].run(ctx)
-        inner = self.children[1].run(ctx)
-        out = []
-        for o, i in zip(outer.batches, inner.batches):
+        outer = ctx.run(self.children[0])
+        inner = ctx.run(self.children[1])
+        kind = "inner" if self.kind == "cross" else self.kind
+
+        def one(o, i):
             p_idx = np.repeat(np.arange(len(o), dtype=np.int64), len(i))
             b_idx = np.tile(np.arange(len(i), dtype=np.int64), len(o))
-            kind = "inner" if self.kind == "cross" else self.kind
-            out.append(finish_join(o, i, p_idx, b_idx, kind, self.condition))
-        return Partitioned(out, self.dist)
+            return finish_join(o, i, p_idx, b_idx, kind, self.condition)
+
+        return Partitioned(ctx.map_pairs(one, outer.batches, inner.batches), self.dist)

@@ -18,7 +18,7 @@ class Project(PhysicalOp):
         return ["Output: " + ", ".join(str(e) for e in self.exprs)]
 
     def run(self, ctx: ExecContext) -> Partitioned:
-        p = self.children[0].run(ctx)
+        p = ctx.run(self.children[0])
 
         def one(b: Batch) -> Batch:
             return Batch([evaluate(e, b) for e in self.exprs], len(b))

@@ -32,7 +32,7 @@ class Sort(PhysicalOp):
         return [("Merge Key: " if "Merge" in self.label else "Sort Key: ") + ", ".join(map(str, self.keys))]
 
     def run(self, ctx: ExecContext) -> Partitioned:
-        p = self.children[0].run(ctx)
+        p = ctx.run(self.children[0])
         return Partitioned(ctx.map(lambda b: sort_batch(b, self.keys, self.limit), p.batches), p.dist)
 
 

@@ -31,7 +31,7 @@ class TopN(PhysicalOp):
         return ["Sort Key: " + ", ".join(map(str, self.keys)), f"Top-N: {self.n} rows per slice"]
 
     def run(self, ctx: ExecContext) -> Partitioned:
-        p = self.children[0].run(ctx)
+        p = ctx.run(self.children[0])
         return Partitioned(ctx.map(lambda b: top_n(b, self.keys, self.n), p.batches), p.dist)
 
 
