@@ -97,7 +97,7 @@ class Connection:
 
     def explain(self, query: str, *, verbose: bool = False, analyze: bool = False) -> str:
         """The EXPLAIN text of ``query`` (the same as the EXPLAIN statement)."""
-        prefix = "EXPLAIN " + ("VERBOSE " if verbose else "") + ("ANALYZE " if analyze else "")
+        prefix = "EXPLAIN " + ("ANALYZE " if analyze else "") + ("VERBOSE " if verbose else "")
         rows = self.sql(prefix + query).fetchall()
         return "\n".join(r[0] for r in rows)
 

@@ -39,11 +39,11 @@ from columnar.exec.executor import execute
 from columnar.exec import system_views
 from columnar.exec.metrics import MetricsCollector
 from columnar.exec.querylog import QueryLog, QueryRecord
-from columnar.exec.physical_planner import PhysicalPlanner, render
+from columnar.exec.explain import analyze_text, explain_text, verbose_text
+from columnar.exec.physical_planner import PhysicalPlanner
 from columnar.sql import ast
 from columnar.sql.binder import Binder, BoundQuery
 from columnar.sql.expr import Const
-from columnar.sql.logical import render as render_logical
 from columnar.sql.optimizer import optimize
 from columnar.sql.parser import parse
 from columnar.storage.catalog import Catalog, DistStyle, TableDef
@@ -126,9 +126,17 @@ class Session:
         if isinstance(stmt, ast.Truncate):
             table = self.catalog.get(stmt.table)
             table.clear()  # TRUNCATE reclaims space at once: no ghost rows
-            if table.is_auto:
+            if table.is_auto:  # an AUTO table starts over as AUTO(ALL), forgetting its chosen key
                 table.effective_style = DistStyle.ALL
+                table.definition.distkey = None
             return Result([], [], metrics.freeze(), message="TRUNCATE TABLE")
+        if isinstance(stmt, ast.AlterTable):
+            table, definition = binder.bind_alter_table(stmt)
+            with metrics.phase("redistribute"):
+                rows, nbytes = dml.redistribute(table, definition, self.topology, self.settings.auto_all_max_rows)
+            metrics.add("rows_redistributed", rows)
+            metrics.add("bytes_redistributed", nbytes)
+            return Result([], [], metrics.freeze(), message="ALTER TABLE")
         if isinstance(stmt, ast.Insert):
             return self._insert(stmt, binder, metrics)
         if isinstance(stmt, ast.Copy):
@@ -174,26 +182,17 @@ class Session:
             raise ProgrammingError(f"EXPLAIN is not available for {type(inner).__name__.upper()} (only queries, INSERT and CREATE TABLE AS)")
         trace: list = []
         logical, physical = self._physical(bq, metrics, trace)
-        lines = []
+        steps = None
+        if stmt.analyze:  # the only EXPLAIN that runs the query (for INSERT / CTAS: the query part only)
+            steps = []
+            with metrics.phase("execute"):
+                execute(physical, self.topology, metrics, self.settings.threads, steps)
         if stmt.verbose:
-            lines += ["LOGICAL:", render_logical(bq.plan)]
-            for name, text in trace:
-                lines += [f"after {name}:", text]
-            lines += ["PHYSICAL:"]
-        lines += render(physical).split("\n")
-        if stmt.analyze:
-            run = MetricsCollector()
-            batch = execute(physical, self.topology, run, self.settings.threads)
-            m = run.freeze()
-            lines += [
-                f"rows returned: {len(batch)}",
-                f"rows scanned: {m.rows_scanned}",
-                f"rows redistributed: {m.rows_redistributed} ({m.bytes_redistributed} bytes)",
-                f"rows broadcast: {m.rows_broadcast} ({m.bytes_broadcast} bytes)",
-                f"rows sent to leader: {m.rows_to_leader} ({m.bytes_to_leader} bytes)",
-                f"execution time: {m.elapsed:.3f} s",
-            ]
-        text = "\n".join(lines)
+            text = verbose_text(bq.plan, trace, logical, physical, self.topology, steps)
+        elif steps is not None:
+            text = analyze_text(physical, steps, self.topology)
+        else:
+            text = explain_text(physical, self.topology)
         col = Column(VARCHAR, StringArray.from_pylist(text.split("\n")))
         return Result(["QUERY PLAN"], [col], metrics.freeze(), rowcount=len(col))
 
@@ -292,6 +291,7 @@ def _statement_kind(stmt) -> str:
         "CreateTable": "CREATE TABLE", "CreateTableAs": "CREATE TABLE AS", "DropTable": "DROP TABLE",
         "Insert": "INSERT", "Copy": "COPY", "Delete": "DELETE", "Update": "UPDATE",
         "Truncate": "TRUNCATE", "Explain": "EXPLAIN", "SetVariable": "SET", "Transaction": "TRANSACTION",
+        "AlterTable": "ALTER TABLE",
     }
     return names.get(type(stmt).__name__, type(stmt).__name__.upper())
 

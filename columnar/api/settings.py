@@ -5,7 +5,8 @@ setting             default  meaning
 ==================  =======  ===================================================
 threads             1        worker threads running slice fragments in parallel
 auto_all_max_rows   1000     rows above which an AUTO(ALL) table becomes
-                             AUTO(EVEN) (Redshift's threshold is undocumented)
+                             AUTO(KEY(primary key)), or AUTO(EVEN) without
+                             one (Redshift's threshold is undocumented)
 ==================  =======  ===================================================
 
 Redshift session parameters that only matter on a real cluster

@@ -272,25 +272,4 @@ def _project_dist(dist: Dist, exprs: list) -> Dist:
     return Dist("key", tuple(new))
 
 
-def render(op: PhysicalOp) -> str:
-    """Redshift-style EXPLAIN text: ``->  `` arrows, 6 columns per level,
-    details indented under their node."""
-    lines: list[str] = []
-
-    def walk(o: PhysicalOp, depth: int):
-        if isinstance(o, OneCopy):
-            walk(o.children[0], depth)
-            return
-        pad = "" if depth == 0 else " " * (6 * depth - 4) + "->  "
-        lines.append(pad + o.describe())
-        detail_pad = " " * (6 * depth + 2) if depth else "  "
-        for d in o.details():
-            lines.append(detail_pad + d)
-        for c in o.children:
-            walk(c, depth + 1)
-
-    walk(op, 0)
-    return "\n".join(lines)
-
-
-__all__ = ["PhysicalPlanner", "render"]
+__all__ = ["PhysicalPlanner"]

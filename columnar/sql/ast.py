@@ -493,6 +493,26 @@ class Truncate:
 
 
 @dataclass(frozen=True)
+class AlterTable:
+    """``ALTER TABLE t ALTER DISTSTYLE ... | ALTER DISTKEY c | ALTER SORTKEY ...``.
+
+    One clause per statement, as in Redshift. ``diststyle`` is ``EVEN``/``ALL``/
+    ``AUTO``/``KEY`` or None (unchanged); ``ALTER DISTKEY c`` is read as
+    ``ALTER DISTSTYLE KEY DISTKEY c`` (``diststyle="KEY"``, ``distkey="c"``).
+    ``sortkey`` is None when the sort key is unchanged, ``()`` for ``SORTKEY
+    NONE`` and ``SORTKEY AUTO``, else the column names; ``sortkey_style`` is
+    ``COMPOUND`` (written), ``AUTO`` (``SORTKEY AUTO``) or None.
+    """
+
+    table: str
+    diststyle: Optional[str] = None
+    distkey: Optional[str] = None
+    sortkey: Optional[tuple] = None
+    sortkey_style: Optional[str] = None
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
 class Explain:
     statement: object
     verbose: bool = False
@@ -521,5 +541,5 @@ class Transaction:
 
 Statement = Union[
     Select, SetOperation, With, Values, CreateTable, CreateTableAs, DropTable, Insert, Copy,
-    Delete, Update, Truncate, Explain, SetVariable, Transaction,
+    Delete, Update, Truncate, AlterTable, Explain, SetVariable, Transaction,
 ]

@@ -3,7 +3,8 @@
 Role: builds the :mod:`columnar.sql.ast` nodes of every statement other than a
 query: ``CREATE TABLE`` (columns, constraints, table attributes such as
 DISTSTYLE / DISTKEY / SORTKEY), ``CREATE TABLE AS``, ``DROP TABLE``,
-``TRUNCATE``, ``INSERT``, ``DELETE``, ``UPDATE``, ``COPY`` and its options,
+``TRUNCATE``, ``ALTER TABLE .. ALTER DISTSTYLE / DISTKEY / SORTKEY``,
+``INSERT``, ``DELETE``, ``UPDATE``, ``COPY`` and its options,
 ``EXPLAIN``, ``SET`` and transaction control. Repeated or conflicting clauses
 (two primary keys, a repeated attribute, two COPY data formats ...) are
 reported here as :class:`~columnar.core.errors.ParserError`.
@@ -135,6 +136,33 @@ class _StatementRules(_RuleSet):
 
     def truncate(self, meta, children):
         return ast.Truncate(children[0], pos=_pos(meta))
+
+    # ALTER TABLE t ALTER ...: each clause rule returns the AlterTable fields it sets.
+    def alter_table(self, meta, children):
+        name, fields = children
+        return ast.AlterTable(name, **fields, pos=_pos(meta))
+
+    def alter_diststyle(self, meta, children):
+        return {"diststyle": children[0]}
+
+    def alter_diststyle_value(self, meta, children):
+        return children[0].upper()
+
+    def alter_diststyle_key(self, meta, children):
+        return {"diststyle": "KEY", "distkey": children[0]}
+
+    def alter_distkey(self, meta, children):
+        return {"diststyle": "KEY", "distkey": children[0]}
+
+    def alter_sortkey(self, meta, children):
+        style, columns = children
+        return {"sortkey": tuple(columns), "sortkey_style": None if style is None else "COMPOUND"}
+
+    def alter_sortkey_auto(self, meta, children):
+        return {"sortkey": (), "sortkey_style": "AUTO"}
+
+    def alter_sortkey_none(self, meta, children):
+        return {"sortkey": ()}
 
     # -- DML --------------------------------------------------------------
 

@@ -643,6 +643,8 @@ class Binder:
             t = f.type
             if t.is_null:
                 t = DataType.varchar(256)
+            if t.id is TypeId.INTERVAL:
+                raise self.error(BinderError, f'column "{n}" has type interval, which a table cannot hold', s.pos)
             fields.append(Field(n, t))
         a = s.attributes
         style = DistStyle(a.diststyle.upper()) if a.diststyle else (DistStyle.KEY if a.distkey else DistStyle.AUTO)
@@ -692,6 +694,47 @@ class Binder:
                 raise self.error(BinderError, "INSERT has more target columns than expressions", s.pos)
             positions = positions[:width]
         return BoundInsert(table, positions, bq)
+
+    def bind_alter_table(self, s: ast.AlterTable) -> tuple:
+        """``ALTER TABLE t ALTER DISTSTYLE/DISTKEY/SORTKEY``: the stored table and its new
+        :class:`TableDef`, checked by ``TableDef.validate`` (DISTKEY column and type).
+
+        The new definition says what the user asked for; where an ``AUTO`` table's rows
+        go is decided when they are re-placed (``columnar.exec.dml.redistribute``).
+        """
+        try:
+            name = self.catalog.normalize(s.table)
+            if name not in self.catalog.names():
+                if self.catalog.exists(name):
+                    raise CatalogError(f'"{name}" is a system view and cannot be altered')
+                raise CatalogError(f'relation "{name}" does not exist')
+        except CatalogError as e:
+            raise self.error(CatalogError, str(e), s.pos) from None
+        table = self.catalog.get(name)
+        d = table.definition
+        changes: dict = {}
+        if s.diststyle is not None:
+            style = DistStyle(s.diststyle)
+            changes["diststyle"] = style
+            changes["distkey"] = s.distkey if style is DistStyle.KEY else None
+        if s.sortkey is not None:
+            if d.sortkey_style == "INTERLEAVED":
+                raise self.error(BinderError, f'cannot alter the sort key of table "{name}": '
+                                 "an INTERLEAVED sort key cannot be altered", s.pos)
+            changes["sortkey"] = tuple(s.sortkey)
+            changes["sortkey_style"] = "COMPOUND" if s.sortkey_style == "COMPOUND" else None
+        # validate() reads a DISTKEY on an AUTO table as DISTSTYLE KEY; an AUTO(KEY(c))
+        # table whose distribution is not being changed keeps its automatic key as is.
+        auto_key = d.distkey if d.diststyle is DistStyle.AUTO and "diststyle" not in changes else None
+        if auto_key is not None:
+            changes["distkey"] = None
+        try:
+            new = dataclasses.replace(d, **changes)
+        except ProgrammingError as e:
+            raise self.error(type(e), str(e), s.pos) from None
+        if auto_key is not None:
+            new.distkey = auto_key
+        return table, new
 
 
 # --- helpers -------------------------------------------------------------------------

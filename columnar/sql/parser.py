@@ -42,8 +42,8 @@ How it works, in three parts:
 Simplified versus Redshift:
 
 * Only the statements columnar executes are recognised (see the grammar);
-  ``SELECT .. INTO``, ``ALTER``, ``GRANT``, ``UNLOAD``, stored procedures ... are
-  syntax errors.
+  ``SELECT .. INTO``, ``ALTER`` other than ``ALTER TABLE .. ALTER DISTSTYLE /
+  DISTKEY / SORTKEY``, ``GRANT``, ``UNLOAD``, stored procedures ... are syntax errors.
 * A subquery used *inside an expression* may not start with ``(``:
   ``x IN ((SELECT 1) UNION (SELECT 2))`` is rejected (write
   ``x IN (SELECT 1 UNION SELECT 2)``). ``((SELECT 1))`` works.

@@ -7,11 +7,18 @@ column chunks of the table; which rows land on which slice is decided by
 An ``ALL`` table holds a full copy on the *first slice of every node* and
 nothing on the other slices, as Redshift does (so its storage is multiplied by
 the number of nodes, not slices). An ``AUTO`` table starts as ``AUTO(ALL)``
-and becomes ``AUTO(EVEN)`` once it outgrows ``auto_all_max_rows``.
+and, once it outgrows ``auto_all_max_rows``, becomes ``AUTO(KEY(c))`` (``c``
+from its primary key, kept in ``definition.distkey`` while
+``definition.diststyle`` stays AUTO) or ``AUTO(EVEN)``
+(:mod:`columnar.exec.dml`).
+
+A table with a COMPOUND sort key stores the first load into each empty slice
+sorted (the slice's sorted region, ``sorted_rows``); later loads are appended
+unsorted (:mod:`columnar.storage.sortkey`).
 
 Simplified versus Redshift: a slice's column is one in-memory chunk here
-(appends are concatenated lazily); 1 MB blocks, zone maps and the sorted /
-unsorted regions come with issue #5.
+(appends are concatenated lazily); 1 MB blocks, zone maps and VACUUM come with
+issue #5.
 """
 
 from __future__ import annotations
@@ -19,10 +26,11 @@ from __future__ import annotations
 import datetime
 
 from columnar.core.chunk import Column
-from columnar.kernels.columns import concat_columns
+from columnar.kernels.columns import concat_columns, take
 from columnar.storage.catalog import DistStyle, TableDef
+from columnar.storage.sortkey import sort_order
 
-# Redshift does not document when AUTO(ALL) becomes AUTO(EVEN): our choice,
+# Redshift does not document when AUTO(ALL) becomes AUTO(KEY)/AUTO(EVEN): our choice,
 # a connection setting (``auto_all_max_rows``).
 DEFAULT_AUTO_ALL_MAX_ROWS = 1_000
 
@@ -40,6 +48,7 @@ class Table:
         self._parts: list[list[list[Column]]] = [[] for _ in range(n_slices)]
         self._cache: list[list[Column] | None] = [None] * n_slices
         self.next_row_id = 0  # EVEN placement continues round-robin from here
+        self.sorted_rows = [0] * n_slices  # rows in each slice's sorted region
         self.table_id = 0  # given by the catalog
         self.created = datetime.datetime.now()
 
@@ -63,10 +72,31 @@ class Table:
         return f"AUTO({inner})" if self.is_auto else inner
 
     # -- data --------------------------------------------------------------
+    @property
+    def sorts_on_load(self) -> bool:
+        """A COMPOUND sort key orders the rows of a load into an empty slice."""
+        d = self.definition
+        return bool(d.sortkey) and d.sortkey_style != "INTERLEAVED"
+
     def append(self, slice_id: int, columns: list[Column]) -> None:
-        if columns and len(columns[0]):
-            self._parts[slice_id].append(columns)
-            self._cache[slice_id] = None
+        """Add rows to a slice: sorted into the sorted region if the slice is
+        empty and the table has a compound sort key, else to the unsorted region."""
+        if not columns or not len(columns[0]):
+            return
+        if not self._parts[slice_id] and self.sorts_on_load:
+            keys = [columns[self.definition.index_of(c)] for c in self.definition.sortkey]
+            order = sort_order(keys)
+            columns = [take(c, order) for c in columns]
+            self.sorted_rows[slice_id] = len(order)
+        self._parts[slice_id].append(columns)
+        self._cache[slice_id] = None
+
+    def unsorted_fraction(self) -> float | None:
+        """Share of rows in the unsorted region (None without a sort key)."""
+        if not self.definition.sortkey:
+            return None
+        total = sum(self.rows_per_slice())
+        return 0.0 if total == 0 else 1.0 - sum(self.sorted_rows) / total
 
     def slice_columns(self, slice_id: int) -> list[Column] | None:
         """The slice's columns, or None when the slice holds no rows."""
@@ -96,5 +126,6 @@ class Table:
 
     def clear(self) -> None:
         self.next_row_id = 0
+        self.sorted_rows = [0] * self.n_slices
         self._parts = [[] for _ in range(self.n_slices)]
         self._cache = [None] * self.n_slices

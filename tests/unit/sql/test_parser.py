@@ -1099,6 +1099,65 @@ def test_positions_count_unicode_characters():
     assert stmt.items[1].pos == (1, 17)
 
 
+# --------------------------------------------------------------------------- ALTER TABLE
+
+
+@pytest.mark.parametrize(
+    "sql, expected",
+    [
+        ("ALTER TABLE t ALTER DISTSTYLE EVEN", A.AlterTable("t", diststyle="EVEN")),
+        ("alter table t alter diststyle all", A.AlterTable("t", diststyle="ALL")),
+        ("ALTER TABLE public.t ALTER DISTSTYLE AUTO", A.AlterTable("public.t", diststyle="AUTO")),
+        ("ALTER TABLE t ALTER DISTSTYLE KEY DISTKEY a", A.AlterTable("t", diststyle="KEY", distkey="a")),
+        # ALTER DISTKEY c means ALTER DISTSTYLE KEY DISTKEY c
+        ("ALTER TABLE t ALTER DISTKEY \"Key\"", A.AlterTable("t", diststyle="KEY", distkey="Key")),
+        ("ALTER TABLE t ALTER DISTKEY key", A.AlterTable("t", diststyle="KEY", distkey="key")),
+        ("ALTER TABLE t ALTER SORTKEY (a)", A.AlterTable("t", sortkey=("a",))),
+        ("ALTER TABLE t ALTER COMPOUND SORTKEY (b, a)",
+         A.AlterTable("t", sortkey=("b", "a"), sortkey_style="COMPOUND")),
+        ("ALTER TABLE t ALTER SORTKEY AUTO", A.AlterTable("t", sortkey=(), sortkey_style="AUTO")),
+        ("ALTER TABLE t ALTER SORTKEY NONE", A.AlterTable("t", sortkey=())),
+    ],
+)
+def test_alter_table(sql, expected):
+    stmt = parse_one(sql)
+    assert stmt == expected
+    assert stmt.pos == (1, 1)
+
+
+def test_alter_table_leaves_alter_and_none_usable_as_names():
+    stmt = parse_one("SELECT alter, none FROM t")
+    assert [i.expr for i in stmt.items] == [col("alter"), col("none")]
+    assert parse_one("ALTER TABLE alter ALTER DISTKEY none") == A.AlterTable("alter", "KEY", "none")
+
+
+def test_alter_table_position_on_a_later_line():
+    stmts = parse("SELECT 1;\n  ALTER TABLE t ALTER DISTSTYLE ALL")
+    assert stmts[1].pos == (2, 3)
+
+
+@pytest.mark.parametrize(
+    "sql, column, fragment",
+    [
+        ("ALTER TABLE t ALTER DISTSTYLE KEY", 34, "unexpected end of input, expected DISTKEY"),
+        ("ALTER TABLE t ALTER DISTSTYLE", 30, "expected one of ALL, AUTO, EVEN, KEY"),
+        ("ALTER TABLE t ALTER DISTSTYLE KEY DISTKEY (a)", 43, 'unexpected "("'),
+        ("ALTER TABLE t ALTER DISTKEY a, b", 30, 'unexpected ","'),
+        # only compound sort keys can be given to ALTER SORTKEY (as in Redshift)
+        ("ALTER TABLE t ALTER INTERLEAVED SORTKEY (a)", 21, 'unexpected "INTERLEAVED"'),
+        ("ALTER TABLE t ALTER SORTKEY ()", 30, 'unexpected ")", expected identifier'),
+        ("ALTER TABLE t ALTER SORTKEY", 28, "unexpected end of input"),
+        ("ALTER TABLE t DISTKEY a", 15, 'unexpected "DISTKEY", expected ALTER'),
+        ("ALTER t ALTER DISTKEY a", 7, 'unexpected "t", expected TABLE'),
+    ],
+)
+def test_alter_table_syntax_errors(sql, column, fragment):
+    e = error(sql)
+    assert fragment in e.message
+    assert (e.line, e.column) == (1, column)
+    assert e.sql == sql
+
+
 # --------------------------------------------------------------------------- errors
 
 
@@ -1635,6 +1694,7 @@ _SAMPLES = [
     "DROP TABLE IF EXISTS a, b RESTRICT",
     "COPY t (a) FROM 'x' FORMAT AS JSON 'auto' IAM_ROLE default NULL AS '' COMPUPDATE ON",
     "UPDATE t x SET a = 1 WHERE b", "DELETE t x WHERE y", "TRUNCATE t", "SET a TO b",
+    "ALTER TABLE public.t ALTER DISTSTYLE KEY DISTKEY a", "ALTER TABLE t ALTER COMPOUND SORTKEY (a, b)",
     "EXPLAIN ANALYZE VERBOSE WITH RECURSIVE c (x) AS (VALUES (1)) SELECT * FROM c",
     "BEGIN", "COMMIT", "ABORT",
 ]
