@@ -184,7 +184,7 @@ class _RedshiftView:
         return node
 
     def _aggregate(self, op: HashAggregate) -> PlanNode:
-        node = self._new("XN HashAggregate" if op.groups else "XN Aggregate", op)
+        node = self._new(op.name, op)
         below, passed = strip_exchanges(op.children[0])
         node.exchanges += passed
         node.ops += passed

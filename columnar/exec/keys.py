@@ -76,6 +76,28 @@ def group_codes(cols: list[Column], n_rows: int) -> tuple[np.ndarray, int]:
     return combine_codes([p[0] for p in parts], [p[1] for p in parts])
 
 
+def run_codes(cols: list[Column], n_rows: int) -> tuple[np.ndarray, int]:
+    """Group codes of rows already ordered on ``cols``: a new code wherever a
+    key differs from the previous row's (GroupAggregate). NULL equals NULL.
+
+    Example:
+        >>> from columnar.core.types import INTEGER
+        >>> c = Column(INTEGER, np.array([1, 1, 2, 2, 2, 5]))
+        >>> run_codes([c], 6)[0].tolist()
+        [0, 0, 1, 1, 1, 2]
+    """
+    if n_rows == 0:
+        return np.zeros(0, dtype=np.int64), 0
+    change = np.zeros(n_rows, dtype=np.bool_)
+    for col in cols:
+        key = sort_key(col)
+        valid = col.is_valid()
+        key = np.where(valid, key, 0)
+        change[1:] |= (key[1:] != key[:-1]) | (valid[1:] != valid[:-1])
+    codes = np.cumsum(change)
+    return codes.astype(np.int64), int(codes[-1]) + 1
+
+
 def join_codes(left: list[Column], right: list[Column]) -> tuple[np.ndarray, np.ndarray]:
     """Codes for both sides of an equi-join, comparable across sides; -1 marks
     a NULL key (never matches)."""

@@ -37,6 +37,7 @@ from columnar.exec.operators.filter import Filter as FilterOp
 from columnar.exec.operators.hash_aggregate import HashAggregate
 from columnar.exec.operators.hash_join import HashJoin
 from columnar.exec.operators.limit import Limit as LimitOp
+from columnar.exec.operators.merge_join import MergeJoin
 from columnar.exec.operators.nested_loop_join import NestedLoopJoin
 from columnar.exec.operators.project import Project as ProjectOp
 from columnar.exec.operators.seq_scan import SeqScan
@@ -44,8 +45,9 @@ from columnar.exec.operators.sort import Sort as SortOp
 from columnar.exec.operators.top_n import TopN
 from columnar.exec.operators.values import Values
 from columnar.sql import logical as L
-from columnar.sql.expr import ColumnIndex
-from columnar.sql.rewrite import remap_columns
+from columnar.core.types import BOOLEAN
+from columnar.sql.expr import Binary, ColumnIndex
+from columnar.sql.rewrite import conjunction, remap_columns, shift_columns
 from columnar.storage.catalog import DistStyle
 
 
@@ -149,7 +151,8 @@ class PhysicalPlanner:
         if child.dist.kind == "key" and ng:
             for i, g in enumerate(groups):
                 if isinstance(g, ColumnIndex) and (g.index,) == child.dist.keys:
-                    return HashAggregate(child, groups, aggs, "single", schema, Dist("key", (i,)))
+                    return HashAggregate(child, groups, aggs, "single", schema, Dist("key", (i,)),
+                                         sorted_input=_groups_on_sort_key(child, groups))
         if any(a.distinct for a in aggs):
             first = groups[0] if ng else None
             if isinstance(first, ColumnIndex):
@@ -242,7 +245,26 @@ class PhysicalPlanner:
                 label, out = "DS_DIST_BOTH", ANY
         if kind == "full" and out.kind == "key":
             out = ANY  # unmatched inner rows carry NULL outer keys
+        if label == "DS_DIST_NONE" and kind in ("inner", "left"):
+            merge = self._merge_join(left, right, kind, lk, rk, residual, colocated, out)
+            if merge is not None:
+                return merge
         return HashJoin(left, right, kind, lk, rk, residual, label, out)
+
+    def _merge_join(self, left, right, kind, lk, rk, residual, candidates, out) -> PhysicalOp | None:
+        """A MergeJoin when, for one key pair, both columns are their table's
+        DISTKEY and leading COMPOUND SORTKEY and both tables are < 20 % unsorted."""
+        for i in candidates:
+            l_src, r_src = _source_column(left, lk[i].index), _source_column(right, rk[i].index)
+            if l_src is None or r_src is None or not (_merge_key(*l_src) and _merge_key(*r_src)):
+                continue
+            if not _fixed_width(lk[i].type) or lk[i].type != rk[i].type:
+                continue
+            others = [Binary("=", a, shift_columns(b, len(left.schema)), BOOLEAN)
+                      for j, (a, b) in enumerate(zip(lk, rk)) if j != i]
+            cond = conjunction(others + ([residual] if residual is not None else []))
+            return MergeJoin(left, right, kind, lk[i], rk[i], cond, out)
+        return None
 
     def _nested_loop(self, left, right, kind, condition) -> PhysicalOp:
         if left.dist == LEADER:
@@ -258,6 +280,52 @@ class PhysicalPlanner:
             label = "DS_BCAST_INNER"
         out = left.dist
         return NestedLoopJoin(left, right, kind, condition, label, out)
+
+
+MERGE_JOIN_MAX_UNSORTED = 0.20  # "less than 20 percent of the joining tables are unsorted"
+
+
+def _source_column(op: PhysicalOp, pos: int):
+    """The (table, table column) a plan column comes from unchanged, through
+    filters, projections and limits (which keep row order), or None."""
+    while True:
+        if isinstance(op, SeqScan):
+            return op.table, op.columns[pos]
+        if isinstance(op, ProjectOp):
+            e = op.exprs[pos]
+            if not isinstance(e, ColumnIndex):
+                return None
+            op, pos = op.children[0], e.index
+        elif isinstance(op, (FilterOp, LimitOp)):
+            op = op.children[0]
+        else:
+            return None
+
+
+def _merge_key(table, column: int) -> bool:
+    d = table.definition
+    name = d.fields[column].name
+    unsorted = table.unsorted_fraction()
+    return (table.effective_style is DistStyle.KEY and d.distkey == name and d.sortkey[:1] == (name,)
+            and table.sorts_on_load and unsorted is not None and unsorted < MERGE_JOIN_MAX_UNSORTED)
+
+
+def _groups_on_sort_key(child: PhysicalOp, groups: list) -> bool:
+    """One-phase GroupAggregate: "its GROUP BY list contains only sort key
+    columns, one of which is also the distribution key" (the sort key columns
+    being a prefix, in any order), on a fully sorted table."""
+    sources = [_source_column(child, g.index) if isinstance(g, ColumnIndex) else None for g in groups]
+    if any(s is None for s in sources) or len({id(t) for t, _ in sources}) != 1:
+        return False
+    table = sources[0][0]
+    d = table.definition
+    names = {d.fields[c].name for _, c in sources}
+    return (table.sorts_on_load and table.unsorted_fraction() == 0.0
+            and names == set(d.sortkey[: len(names)]) and d.distkey in names)
+
+
+def _fixed_width(t) -> bool:
+    return t.is_integer or t.is_decimal or t.is_temporal
 
 
 def _project_dist(dist: Dist, exprs: list) -> Dist:

@@ -20,15 +20,16 @@ stl_query           finished statement                          ``system_views_q
 svl_query_report    query x segment x step x slice              ``system_views_querylog``
 svl_query_summary   query x segment x step                      ``system_views_querylog``
 stl_scan            query x scan step x slice                   ``system_views_querylog``
+stl_explain         query x plan node (Redshift EXPLAIN form)   ``system_views_querylog``
 ==================  ==========================================  ==========================
 
 Column names and types follow the AWS Database Developer Guide pages
 ([DG:r_STV_SLICES], [DG:r_STV_TBL_PERM], [DG:r_SVV_TABLE_INFO], [DG:r_STL_QUERY],
-[DG:r_SVL_QUERY_REPORT], [DG:r_SVL_QUERY_SUMMARY], [DG:r_STL_SCAN]), keeping
+[DG:r_SVL_QUERY_REPORT], [DG:r_SVL_QUERY_SUMMARY], [DG:r_STL_SCAN], [DG:r_STL_EXPLAIN]), keeping
 the columns that mean something in the simulation; the modules say which and
 how each value is modelled (reference ``redshift_spectrum_semantics.md`` §1
-"Cluster model", §4 "System tables/views for teaching"). STL_EXPLAIN lives
-with EXPLAIN (``columnar.exec.explain``).
+"Cluster model", §4 "System tables/views for teaching"). STL_EXPLAIN's node text comes from
+``columnar.exec.explain.plan_nodes``.
 
 Simplified versus Redshift: one database (``dev``), one schema (``public``),
 one user (100); views show user tables only (no catalog or system tables) and
@@ -49,6 +50,7 @@ VIEWS = {
     "svl_query_report": querylog_views.svl_query_report,
     "svl_query_summary": querylog_views.svl_query_summary,
     "stl_scan": querylog_views.stl_scan,
+    "stl_explain": querylog_views.stl_explain,
 }
 
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 from columnar.exec.system_views_relation import (
     CHAR1, FLOAT8, INT, INT8, TEXT, TS, char, make_relation,
 )
+from columnar.exec.explain import plan_nodes
 from columnar.exec.system_views_steps import query_steps
 
 USERID = 100
@@ -74,6 +75,23 @@ STL_SCAN = [
     ("rows_pre_filter", INT8), ("rows_pre_user_filter", INT8), ("perm_table_name", char(136)),
     ("is_rlf_scan", CHAR1),
 ]
+
+
+STL_EXPLAIN = [
+    ("userid", INT), ("query", INT), ("nodeid", INT), ("parentid", INT),
+    ("plannode", char(400)), ("info", char(400)),
+]
+
+
+def stl_explain(session):
+    """One row per node of each query's Redshift-format plan ([DG:r_STL_EXPLAIN])."""
+    rows = []
+    for rec in _finished(session):
+        if rec.plan is None:
+            continue
+        for nodeid, parentid, plannode, info in plan_nodes(rec.plan, topology=session.topology):
+            rows.append((USERID, rec.query, nodeid, parentid, plannode[:400], info[:400]))
+    return make_relation("stl_explain", STL_EXPLAIN, rows, session.topology.n_slices)
 
 
 def stl_query(session):

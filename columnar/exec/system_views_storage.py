@@ -12,9 +12,9 @@ catalog and the topology each time a query names them
   ALL example); ``type`` is ``'D'`` (data slice).
 * ``stv_tbl_perm``: one row per user table per slice, empty slices and empty
   tables included. An ALL table shows its rows only on each node's first slice.
-  ``sorted_rows`` equals ``rows`` when the table has a sort key (everything is
-  in the sorted region until the unsorted region arrives with issue #5) and is
-  0 without one. ``temp`` 0, ``db_id`` 100, ``backup`` 1.
+  ``sorted_rows`` counts the rows of the slice's sorted region (the first
+  load into an empty slice of a table with a COMPOUND sort key; see
+  ``columnar.storage.sortkey``), 0 without a sort key. ``temp`` 0, ``db_id`` 100, ``backup`` 1.
 * ``svv_table_info``: one row per *non-empty* user table ([DG:r_SVV_TABLE_INFO]:
   "doesn't return any information for empty tables").
 
@@ -32,8 +32,8 @@ sortkey1_enc           its ENCODE in lower case, ``none`` when not given,
 max_varchar            largest declared VARCHAR length (CHAR excluded), 0
 size                   blocks of ``block_bytes`` (1 MB in Redshift), see below
 pct_used               ``size`` bytes / cluster capacity x 100, see below
-unsorted               0.00 with a sort key (no unsorted region before issue
-                       #5), NULL without one
+unsorted               percent of rows outside the sorted region
+                       (``Table.unsorted_fraction``), NULL without a sort key
 stats_off              0.00 (statistics are always current here) [ours]
 tbl_rows               rows of one copy, ALL tables included [UNCONFIRMED,
                        ours: Redshift may count every node's copy]
@@ -130,9 +130,8 @@ def stv_tbl_perm(session):
     n = session.topology.n_slices
     rows = []
     for table in _user_tables(session):
-        sorted_table = bool(table.definition.sortkey)
         for s, count in enumerate(table.rows_per_slice()):
-            rows.append((s, table.table_id, table.name, count, count if sorted_table else 0, 0, DB_ID, 1))
+            rows.append((s, table.table_id, table.name, count, table.sorted_rows[s], 0, DB_ID, 1))
     return make_relation("stv_tbl_perm", STV_TBL_PERM, rows, n)
 
 
@@ -162,7 +161,7 @@ def svv_table_info(session):
             size,
             _ratio(100 * size * block, capacity),
             0,
-            0 if sortkey1 else None,
+            _unsorted_pct(table),
             0,
             n_rows,
             _sortkey_skew(d, blocks),
@@ -202,6 +201,11 @@ def column_blocks(table, block_bytes: int) -> list[int]:
             # the sorted region holds the data; an unsorted region (sort key only) its minimum block
             blocks[i] += max(1, math.ceil(nbytes / block_bytes)) + (regions - 1)
     return blocks
+
+
+def _unsorted_pct(table) -> Decimal | None:
+    fraction = table.unsorted_fraction()
+    return None if fraction is None else Decimal(100 * fraction).quantize(Decimal("0.01"))
 
 
 def cluster_capacity_bytes(topology) -> int:

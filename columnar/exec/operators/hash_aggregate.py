@@ -20,7 +20,7 @@ from columnar.core.chunk import Batch, Column
 from columnar.core.types import BIGINT, DOUBLE, DataType, Field
 from columnar.exec import aggregation as A
 from columnar.exec.evaluate import evaluate
-from columnar.exec.keys import group_codes
+from columnar.exec.keys import group_codes, run_codes
 from columnar.exec.operators.base import Dist, ExecContext, Partitioned, PhysicalOp
 from columnar.kernels.columns import take
 from columnar.kernels.hashing import first_occurrence
@@ -38,9 +38,19 @@ def state_types(agg) -> list[DataType]:
 
 
 class HashAggregate(PhysicalOp):
-    def __init__(self, child: PhysicalOp, groups: list, aggs: list, mode: str, schema: list, dist: Dist):
+    def __init__(self, child: PhysicalOp, groups: list, aggs: list, mode: str, schema: list, dist: Dist,
+                 sorted_input: bool = False):
         self.children, self.groups, self.aggs, self.mode = [child], groups, aggs, mode
         self.schema, self.dist = schema, dist
+        # GroupAggregate: each slice's rows arrive ordered on the group keys, so
+        # groups are runs of equal keys, found without hashing
+        self.sorted_input = sorted_input
+
+    @property
+    def name(self) -> str:
+        if not self.groups:
+            return "XN Aggregate"
+        return "XN GroupAggregate" if self.sorted_input else "XN HashAggregate"
 
     @staticmethod
     def partial_schema(groups: list, aggs: list) -> list:
@@ -50,8 +60,7 @@ class HashAggregate(PhysicalOp):
         return fields
 
     def describe(self) -> str:
-        name = "XN HashAggregate" if self.groups else "XN Aggregate"
-        return name + {"single": "", "partial": " (partial)", "final": " (final)"}[self.mode]
+        return self.name + {"single": "", "partial": " (partial)", "final": " (final)"}[self.mode]
 
     def run(self, ctx: ExecContext) -> Partitioned:
         p = ctx.run(self.children[0])
@@ -64,7 +73,7 @@ class HashAggregate(PhysicalOp):
             gcols = b.columns[:ng]
         else:
             gcols = [evaluate(g, b) for g in self.groups]
-        codes, k = group_codes(gcols, len(b))
+        codes, k = run_codes(gcols, len(b)) if self.sorted_input else group_codes(gcols, len(b))
         if ng and len(b) == 0:
             k = 0
         keys = [take(c, first_occurrence(codes, k)) for c in gcols] if ng else []
