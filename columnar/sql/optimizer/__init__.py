@@ -13,10 +13,12 @@ from __future__ import annotations
 from columnar.core.errors import InternalError
 from columnar.sql.logical import LogicalPlan, render
 from columnar.sql.optimizer.extract_join_keys import extract_join_keys
+from columnar.sql.optimizer.factor_or_conditions import factor_or_conditions
 from columnar.sql.optimizer.prune_columns import prune_columns
 from columnar.sql.optimizer.push_down_filters import push_down_filters
+from columnar.sql.optimizer.reorder_joins import reorder_joins
 
-RULES = (push_down_filters, extract_join_keys, prune_columns)
+RULES = (factor_or_conditions, push_down_filters, reorder_joins, extract_join_keys, prune_columns)
 
 
 def optimize(plan: LogicalPlan, rules=RULES, trace: list | None = None) -> LogicalPlan:
