@@ -13,7 +13,22 @@ Layouts (``tpch_ddl(layout)``):
   tiny tables are DISTSTYLE ALL;
 * ``"even"`` every table DISTSTYLE EVEN;
 * ``"all"`` every table DISTSTYLE ALL;
-* ``"auto"`` no attributes at all (Redshift's default, DISTSTYLE AUTO).
+* ``"auto"`` no attributes at all (Redshift's default, DISTSTYLE AUTO);
+
+and the mixed layouts of the physical-design invariance test (``test_invariance.py``):
+
+* ``"auto_pk"`` no attributes, but every table declares its PRIMARY KEY, so a table that
+  outgrows AUTO(ALL) becomes AUTO(KEY(first primary-key column)) rather than AUTO(EVEN);
+* ``"key_even_dims"`` the facts (``lineitem``, ``orders``) as in ``"key"``, every
+  dimension DISTSTYLE EVEN (joins to dimensions must redistribute or broadcast);
+* ``"even_all_dims"`` the facts DISTSTYLE EVEN, every dimension DISTSTYLE ALL (joins to
+  dimensions are local, fact-to-fact joins are not);
+* ``"noncollocated"`` keys that do not line up with the joins: ``lineitem`` KEY on
+  ``l_orderkey`` but ``orders`` KEY on ``o_custkey``, ``partsupp`` KEY on ``ps_suppkey``,
+  ``customer`` KEY on the skewed ``c_nationkey`` (25 values), ``part`` KEY on ``p_size``,
+  ``supplier`` KEY on ``s_nationkey``, ``nation`` KEY on ``n_regionkey``;
+* ``"sorted"`` the ``"key"`` distribution with other sort keys: COMPOUND multi-column,
+  INTERLEAVED, and sort keys on CHAR columns.
 
 Example:
     >>> stmts = tpch_ddl("key")
@@ -120,7 +135,47 @@ _KEY_LAYOUT = {
     "lineitem": "DISTSTYLE KEY DISTKEY (l_orderkey) SORTKEY (l_shipdate)",
 }
 
-LAYOUTS = ("key", "even", "all", "auto")
+_FACTS = ("orders", "lineitem")
+
+_MIXED_LAYOUTS: dict[str, dict[str, str]] = {
+    "key_even_dims": {t: (_KEY_LAYOUT[t] if t in _FACTS else "DISTSTYLE EVEN") for t in TABLES},
+    "even_all_dims": {t: ("DISTSTYLE EVEN" if t in _FACTS else "DISTSTYLE ALL") for t in TABLES},
+    "noncollocated": {
+        "region": "DISTSTYLE EVEN",
+        "nation": "DISTSTYLE KEY DISTKEY (n_regionkey)",
+        "supplier": "DISTSTYLE KEY DISTKEY (s_nationkey)",
+        "customer": "DISTSTYLE KEY DISTKEY (c_nationkey)",
+        "part": "DISTSTYLE KEY DISTKEY (p_size)",
+        "partsupp": "DISTSTYLE KEY DISTKEY (ps_suppkey)",
+        "orders": "DISTSTYLE KEY DISTKEY (o_custkey) SORTKEY (o_orderdate)",
+        "lineitem": "DISTSTYLE KEY DISTKEY (l_orderkey) SORTKEY (l_shipdate)",
+    },
+    "sorted": {
+        "region": "DISTSTYLE ALL SORTKEY (r_name)",
+        "nation": "DISTSTYLE ALL COMPOUND SORTKEY (n_regionkey, n_name)",
+        "supplier": "DISTSTYLE ALL INTERLEAVED SORTKEY (s_nationkey, s_acctbal)",
+        "customer": "DISTSTYLE KEY DISTKEY (c_custkey) COMPOUND SORTKEY (c_mktsegment, c_nationkey)",
+        "part": "DISTSTYLE KEY DISTKEY (p_partkey) INTERLEAVED SORTKEY (p_brand, p_container, p_size)",
+        "partsupp": "DISTSTYLE KEY DISTKEY (ps_partkey) SORTKEY (ps_suppkey)",
+        "orders": "DISTSTYLE KEY DISTKEY (o_orderkey) COMPOUND SORTKEY (o_custkey, o_orderdate)",
+        "lineitem": "DISTSTYLE KEY DISTKEY (l_orderkey) "
+                    "COMPOUND SORTKEY (l_returnflag, l_linestatus, l_shipdate)",
+    },
+}
+
+# Declared by the "auto_pk" layout (Redshift does not enforce them).
+PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
+    "region": ("r_regionkey",),
+    "nation": ("n_nationkey",),
+    "supplier": ("s_suppkey",),
+    "customer": ("c_custkey",),
+    "part": ("p_partkey",),
+    "partsupp": ("ps_partkey", "ps_suppkey"),
+    "orders": ("o_orderkey",),
+    "lineitem": ("l_orderkey", "l_linenumber"),
+}
+
+LAYOUTS = ("key", "even", "all", "auto", "auto_pk", *_MIXED_LAYOUTS)
 
 
 def table_attributes(table: str, layout: str) -> str:
@@ -131,14 +186,19 @@ def table_attributes(table: str, layout: str) -> str:
         return "DISTSTYLE EVEN"
     if layout == "all":
         return "DISTSTYLE ALL"
-    if layout == "auto":
+    if layout in ("auto", "auto_pk"):
         return ""
+    if layout in _MIXED_LAYOUTS:
+        return _MIXED_LAYOUTS[layout][table]
     raise ValueError(f"unknown layout {layout!r}; choose one of {LAYOUTS}")
 
 
 def create_table_sql(table: str, layout: str = "key") -> str:
     """The CREATE TABLE statement of one TPC-H table."""
-    columns = ",\n    ".join(f"{name} {sqltype}" for name, sqltype in TABLES[table])
+    elements = [f"{name} {sqltype}" for name, sqltype in TABLES[table]]
+    if layout == "auto_pk":
+        elements.append(f"PRIMARY KEY ({', '.join(PRIMARY_KEYS[table])})")
+    columns = ",\n    ".join(elements)
     attributes = table_attributes(table, layout)
     return f"CREATE TABLE {table} (\n    {columns}\n){(' ' + attributes) if attributes else ''}"
 
