@@ -30,7 +30,7 @@ class Connection:
 
     def __init__(self, database: str | os.PathLike | None = None, *, nodes: int = 2,
                  slices_per_node: int | None = None, node_type: str | None = None,
-                 block_bytes: int = 1 << 20, threads: int = 1, auto_all_max_rows: int = 1000):
+                 block_bytes: int = 1 << 20, threads: int | None = None, auto_all_max_rows: int = 1000):
         from columnar.api.settings import Settings
         from columnar.cluster.topology import Topology
 
@@ -48,6 +48,10 @@ class Connection:
         if not isinstance(block_bytes, int) or block_bytes < 1024:
             raise ProgrammingError(f"block_bytes must be an integer of at least 1024, got {block_bytes!r}")
         self.block_bytes = block_bytes
+        if threads is None:  # slice fragments use every core of the machine
+            threads = min(os.cpu_count() or 1, topology.n_slices)
+        if not isinstance(threads, int) or threads < 1:
+            raise ProgrammingError(f"threads must be a positive integer, got {threads!r}")
         self._settings = Settings(threads=threads, auto_all_max_rows=auto_all_max_rows, block_bytes=block_bytes)
         self._topology = topology
         self._session = None

@@ -3,7 +3,8 @@
 ==================  =======  ===================================================
 setting             default  meaning
 ==================  =======  ===================================================
-threads             1        worker threads running slice fragments in parallel
+threads             cores    worker threads running slice fragments in parallel
+                             (default: the machine's cores, at most one per slice)
 auto_all_max_rows   1000     rows above which an AUTO(ALL) table becomes
                              AUTO(KEY(primary key)), or AUTO(EVEN) without
                              one (Redshift's threshold is undocumented)
