@@ -16,6 +16,7 @@ view                one row per                                 module
 stv_slices          slice (node -> slice map)                   ``system_views_storage``
 stv_tbl_perm        user table x slice                          ``system_views_storage``
 svv_table_info      non-empty user table                        ``system_views_storage``
+pg_class_info       user table (releffectivediststyle codes)    ``system_views_storage``
 stl_query           finished statement                          ``system_views_querylog``
 svl_query_report    query x segment x step x slice              ``system_views_querylog``
 svl_query_summary   query x segment x step                      ``system_views_querylog``
@@ -46,6 +47,7 @@ VIEWS = {
     "stv_slices": storage_views.stv_slices,
     "stv_tbl_perm": storage_views.stv_tbl_perm,
     "svv_table_info": storage_views.svv_table_info,
+    "pg_class_info": storage_views.pg_class_info,
     "stl_query": querylog_views.stl_query,
     "svl_query_report": querylog_views.svl_query_report,
     "svl_query_summary": querylog_views.svl_query_summary,

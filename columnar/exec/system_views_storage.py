@@ -120,6 +120,24 @@ SVV_TABLE_INFO = [
 
 
 # -- the views ---------------------------------------------------------------------
+PG_CLASS_INFO = [
+    ("reloid", INT), ("relname", char(128)), ("relcreationtime", TS), ("releffectivediststyle", INT),
+]
+
+# PG_CLASS_INFO distribution codes ([DG:viewing-distribution-styles])
+_EFFECTIVE_CODES = {"EVEN": 0, "KEY": 1, "ALL": 8, "AUTO(ALL)": 10, "AUTO(EVEN)": 11, "AUTO(KEY)": 12}
+
+
+def pg_class_info(session):
+    """One row per user table with its effective distribution style code."""
+    rows = []
+    for table in _user_tables(session):
+        label = table.diststyle_label()  # KEY(c) and AUTO(KEY(c)) share a code each
+        code = "AUTO(KEY)" if label.startswith("AUTO(KEY") else "KEY" if label.startswith("KEY") else label
+        rows.append((table.table_id, table.name, table.created, _EFFECTIVE_CODES[code]))
+    return make_relation("pg_class_info", PG_CLASS_INFO, rows, session.topology.n_slices)
+
+
 def stv_slices(session):
     topo = session.topology
     rows = [(topo.node_of(s), s, s % topo.slices_per_node, "D") for s in range(topo.n_slices)]
