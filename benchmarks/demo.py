@@ -27,6 +27,8 @@ def main() -> None:
         t0 = time.perf_counter()
         tpch.load(db, DATA, layout)
         print(f"\n=== layout {layout!r}: loaded 8 tables in {time.perf_counter() - t0:.1f} s on a 2x2 cluster ===")
+        print(db.sql('SELECT "table", diststyle, sortkey1, size, tbl_rows, skew_rows '
+                     "FROM svv_table_info ORDER BY tbl_rows DESC"))
         for name, sql in tpch.QUERIES.items():
             t0 = time.perf_counter()
             r = db.sql(sql)
