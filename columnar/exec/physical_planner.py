@@ -35,12 +35,13 @@ from columnar.exec.operators.base import ANY, LEADER, REPLICATED, Dist, Physical
 from columnar.exec.operators.exchange import Broadcast, Gather, OneCopy, Redistribute, ToSingleSlice
 from columnar.exec.operators.filter import Filter as FilterOp
 from columnar.exec.operators.hash_aggregate import HashAggregate
-from columnar.exec.operators.hash_join import HashJoin
+from columnar.exec.operators.hash_join import SEMI_KINDS, HashJoin
 from columnar.exec.operators.limit import Limit as LimitOp
 from columnar.exec.operators.merge_join import MergeJoin
 from columnar.exec.operators.nested_loop_join import NestedLoopJoin
 from columnar.exec.operators.project import Project as ProjectOp
 from columnar.exec.operators.seq_scan import SeqScan
+from columnar.exec.operators.single_row import EnforceSingleRow
 from columnar.exec.operators.sort import Sort as SortOp
 from columnar.exec.operators.top_n import TopN
 from columnar.exec.operators.values import Values
@@ -105,6 +106,11 @@ class PhysicalPlanner:
             return ProjectOp(child, node.exprs, node.schema, _project_dist(child.dist, node.exprs))
         if isinstance(node, L.Join):
             return self._join(node)
+        if isinstance(node, L.EnforceSingleRow):
+            child = self._plan(node.input)
+            if child.dist != LEADER:
+                child = self._with(Gather(child), LEADER)
+            return EnforceSingleRow(child)
         if isinstance(node, L.Aggregate):
             return self._aggregate(node)
         if isinstance(node, L.Sort):
@@ -207,7 +213,11 @@ class PhysicalPlanner:
         def pos(e):
             return e.index if isinstance(e, ColumnIndex) else None
 
-        if rd == REPLICATED and kind in ("inner", "left"):
+        if kind == "anti_in" and rd != REPLICATED and ld != REPLICATED:
+            # NOT IN must see every inner key (a NULL anywhere empties the result)
+            right = self._with(Broadcast(self._slices(right)), REPLICATED)
+            return HashJoin(left, right, kind, lk, rk, residual, "DS_BCAST_INNER", ld)
+        if rd == REPLICATED and kind in ("inner", "left", *SEMI_KINDS):
             label, out = "DS_DIST_ALL_NONE", ld
         elif ld == REPLICATED:
             left = self._slices(left)

@@ -17,6 +17,7 @@ scalar), set operations, CTEs, window functions, QUALIFY.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from dataclasses import dataclass
 
@@ -24,7 +25,9 @@ from columnar.core.errors import BinderError, CatalogError, NotSupportedError, P
 from columnar.core.types import BIGINT, BOOLEAN, DOUBLE, NULL, DataType, Field, TypeId, type_from_name
 from columnar.sql import ast
 from columnar.sql import bind_expr as bx
-from columnar.sql.expr import Binary, BoundExpr, Case, Cast, ColumnIndex, Const, InList, IsNull, Like, Unary
+from columnar.sql.expr import (
+    Binary, BoundExpr, Case, Cast, ColumnIndex, Const, InList, IsNull, Like, OuterRef, Subquery, Unary,
+)
 from columnar.sql.logical import (
     AggCall, Aggregate, Filter, Join, Limit, LogicalPlan, OneRow, Project, Scan, Sort, SortKey,
     ValuesList,
@@ -53,6 +56,7 @@ class Binder:
         self.params = list(params) if params is not None else []
         self.sql = sql
         self._params_used = 0
+        self.outer: bx.Scope | None = None  # the enclosing query's scope, inside a subquery
 
     # -- errors ----------------------------------------------------------------
     def error(self, cls, message: str, pos=None) -> Exception:
@@ -369,7 +373,18 @@ class Binder:
         if isinstance(node, ast.Literal):
             return bx.literal(node)
         if isinstance(node, ast.ColumnRef):
-            i, c = scope.resolve(node.parts, err)
+            try:
+                i, c = scope.resolve(node.parts, err)
+            except CatalogError:
+                if self.outer is None:
+                    raise
+                try:  # a correlated reference to the enclosing query
+                    i, c = self.outer.resolve(node.parts, err)
+                except CatalogError:
+                    pass
+                else:
+                    return OuterRef(i, c.type, c.name)
+                raise
             return ColumnIndex(i, c.type, c.name)
         if isinstance(node, ast.Parameter):
             if node.index >= len(self.params):
@@ -449,10 +464,30 @@ class Binder:
         if isinstance(node, ast.FunctionCall):
             return self._function(node, scope, aggs, err)
         if isinstance(node, (ast.InSubquery, ast.Exists, ast.ScalarSubquery)):
-            raise err(NotSupportedError, "subqueries in expressions are not supported yet")
+            return self._subquery(node, scope, aggs, err)
         if isinstance(node, ast.Star):
             raise err(BinderError, "* is only allowed in a select list or COUNT(*)")
         raise err(NotSupportedError, f"{type(node).__name__} is not supported")
+
+    def _subquery(self, node, scope, aggs, err) -> BoundExpr:
+        """Bind a subquery with ``scope`` as its outer scope (for correlation)."""
+        sub = copy.copy(self)  # shares the catalog, parameters and any CTEs in scope
+        sub.outer = scope
+        bq = sub.bind_query(node.query)
+        self._params_used = max(self._params_used, sub._params_used)
+        plan = bq.plan
+        if isinstance(node, ast.Exists):
+            return Subquery("exists", plan, None, node.negated)
+        if len(plan.schema) != 1:
+            raise err(BinderError, "subquery must return only one column")
+        if isinstance(node, ast.ScalarSubquery):
+            return Subquery("scalar", plan, None, False, plan.schema[0].type)
+        operand = self.expr(node.operand, scope, aggs)
+        column = ColumnIndex(0, plan.schema[0].type, plan.schema[0].name)
+        left, right = bx.coerce_pair(operand, column, node.operand, None, "=", err)
+        if right is not column:  # bring the subquery's column to the common type
+            plan = Project(plan, [right], [Field(plan.schema[0].name, right.type)])
+        return Subquery("in", plan, left, node.negated)
 
     def _binary(self, node: ast.BinaryOp, rec, err) -> BoundExpr:
         op = node.op.lower() if node.op in ("AND", "OR") else node.op

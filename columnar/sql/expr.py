@@ -226,3 +226,38 @@ def columns_used(expr: BoundExpr) -> set[int]:
         [0, 2]
     """
     return {e.index for e in walk(expr) if isinstance(e, ColumnIndex)}
+
+
+@dataclass(frozen=True)
+class OuterRef(BoundExpr):
+    """A column of the enclosing query, referenced from inside a subquery
+    (correlation). ``index`` is the column's position in the outer input.
+    The ``unnest_subqueries`` rule turns every OuterRef into a join condition."""
+
+    index: int
+    type: DataType
+    name: str = ""
+
+    def __str__(self) -> str:
+        return f"outer.{self.name or self.index}"
+
+
+@dataclass(frozen=True, eq=False)
+class Subquery(BoundExpr):
+    """A subquery used as an expression: ``kind`` is ``scalar`` (its one
+    value), ``exists`` or ``in`` (``operand IN (subquery)``). ``plan`` is the
+    subquery's logical plan (it may contain :class:`OuterRef`). Never executed
+    as such: the optimizer rewrites it into a join (``unnest_subqueries``)."""
+
+    kind: str
+    plan: object
+    operand: Optional[BoundExpr] = None
+    negated: bool = False
+    type: DataType = BOOLEAN
+
+    def children(self):
+        return (self.operand,) if self.operand is not None else ()
+
+    def __str__(self) -> str:
+        what = {"scalar": "(subquery)", "exists": "EXISTS (subquery)", "in": f"{self.operand} IN (subquery)"}[self.kind]
+        return f"NOT {what}" if self.negated else what

@@ -97,9 +97,17 @@ class Project(LogicalPlan):
         return "Project " + ", ".join(f"{e} AS {f.name}" for e, f in zip(self.exprs, self.schema))
 
 
+SEMI_KINDS = ("semi", "anti", "anti_in")  # joins that output only their left input
+
+
 @dataclass(eq=False)
 class Join(LogicalPlan):
-    """``kind`` is inner/left/right/full/cross. ``condition`` is over the
+    """``kind`` is inner/left/right/full/cross, or one of the joins that
+    subqueries become: ``semi`` (EXISTS / IN: left rows with a match),
+    ``anti`` (NOT EXISTS: left rows without one) and ``anti_in`` (NOT IN:
+    like anti, but a NULL in the right side's key means no row qualifies, and
+    a NULL left key qualifies only against an empty right side). Semi and anti
+    joins output the left columns only. ``condition`` is over the
     concatenated input schema. The optimizer fills ``equi_keys`` (pairs of
     expressions over the left and the right input) and leaves the rest of the
     condition in ``residual``."""
@@ -113,6 +121,8 @@ class Join(LogicalPlan):
 
     @property
     def schema(self):
+        if self.kind in SEMI_KINDS:
+            return self.left.schema
         return self.left.schema + self.right.schema
 
     def children(self):
@@ -156,6 +166,24 @@ class Aggregate(LogicalPlan):
         return f"Aggregate groups=[{g}] aggs=[{a}]"
 
 
+@dataclass(eq=False)
+class EnforceSingleRow(LogicalPlan):
+    """The value of a scalar subquery: exactly one row. No input row gives one
+    row of NULLs; more than one is an error (at run time)."""
+
+    input: LogicalPlan
+
+    @property
+    def schema(self):
+        return self.input.schema
+
+    def children(self):
+        return [self.input]
+
+    def describe(self) -> str:
+        return "EnforceSingleRow"
+
+
 @dataclass(frozen=True)
 class SortKey:
     expr: BoundExpr
@@ -197,6 +225,33 @@ class Limit(LogicalPlan):
 
     def describe(self) -> str:
         return f"Limit {self.limit}" + (f" OFFSET {self.offset}" if self.offset else "")
+
+
+@dataclass(eq=False)
+class SetOp(LogicalPlan):
+    """``left UNION | INTERSECT | EXCEPT [ALL] right``.
+
+    ``op`` is ``union``, ``intersect`` or ``except``. Both inputs have exactly
+    the output's column types (the binder adds the casts), so a column at
+    position ``i`` means the same on both sides and in the output; the names
+    are the left input's. Rows are compared as wholes, NULL equal to NULL.
+    Without ``all`` the result has no duplicates; with it, a row that occurs
+    ``l`` times on the left and ``r`` times on the right occurs ``l + r``
+    (UNION ALL), ``min(l, r)`` (INTERSECT ALL) or ``max(l - r, 0)`` (EXCEPT
+    ALL) times.
+    """
+
+    op: str
+    all: bool
+    left: LogicalPlan
+    right: LogicalPlan
+    schema: list
+
+    def children(self):
+        return [self.left, self.right]
+
+    def describe(self) -> str:
+        return f"SetOp {self.op.upper()}{' ALL' if self.all else ''}"
 
 
 def output_fields(names: list[str], types: list[DataType]) -> list[Field]:

@@ -7,7 +7,9 @@ them to comparable int64 codes (``exec.keys``), match with the
 pairs, then add the unmatched rows that LEFT and FULL joins keep.
 
 ``kind`` is ``inner``, ``left`` or ``full`` (the planner turns RIGHT into LEFT
-by swapping sides). The planner guarantees the two inputs are co-located
+by swapping sides), or ``semi`` / ``anti`` / ``anti_in`` for the EXISTS, NOT
+EXISTS and NOT IN subqueries the optimizer unnests (outer columns only; NOT IN
+is null-aware and gets the whole inner side on every slice). The planner guarantees the two inputs are co-located
 (same key distribution, or a replicated inner), which the ``label``
 (DS_DIST_NONE, DS_BCAST_INNER, ...) records.
 """
@@ -24,17 +26,21 @@ from columnar.kernels.columns import take
 from columnar.kernels.join import hash_join_int64
 
 
+SEMI_KINDS = ("semi", "anti", "anti_in")  # output the outer rows only
+JOIN_WORDS = {"inner": "", "cross": "", "left": "Left ", "full": "Full ", "semi": "Semi ", "anti": "Anti ",
+              "anti_in": "Anti "}
+
+
 class HashJoin(PhysicalOp):
     def __init__(self, outer: PhysicalOp, inner: PhysicalOp, kind: str, outer_keys: list, inner_keys: list,
                  residual, label: str, dist: Dist):
         self.children = [outer, inner]
         self.kind, self.outer_keys, self.inner_keys, self.residual = kind, outer_keys, inner_keys, residual
         self.label, self.dist = label, dist
-        self.schema = outer.schema + inner.schema
+        self.schema = outer.schema if kind in SEMI_KINDS else outer.schema + inner.schema
 
     def describe(self) -> str:
-        kind = {"inner": "", "left": "Left ", "full": "Full "}[self.kind]
-        return f"XN Hash {kind}Join {self.label}"
+        return f"XN Hash {JOIN_WORDS[self.kind]}Join {self.label}"
 
     def details(self) -> list[str]:
         conds = " AND ".join(f'("outer".{a} = "inner".{b})' for a, b in zip(self.outer_keys, self.inner_keys))
@@ -52,7 +58,15 @@ class HashJoin(PhysicalOp):
 
 
 def join_batches(outer: Batch, inner: Batch, outer_keys, inner_keys, kind: str, residual) -> Batch:
-    """Equi-join two batches; returns outer columns then inner columns."""
+    """Equi-join two batches; returns outer columns then inner columns (outer
+    columns only for semi and anti joins)."""
+    null_aware = None
+    if kind == "anti_in" and len(inner):
+        # NOT IN: a NULL among the inner keys makes every comparison unknown, and
+        # an outer NULL key never qualifies against a non-empty inner side
+        ik_valid = key_valid([evaluate(e, inner) for e in inner_keys])
+        ok_valid = key_valid([evaluate(e, outer) for e in outer_keys]) if len(outer) else None
+        null_aware = (ik_valid is not None and not ik_valid.all(), ok_valid)
     if len(outer) and len(inner):
         ok = [evaluate(e, outer) for e in outer_keys]
         ik = [evaluate(e, inner) for e in inner_keys]
@@ -67,15 +81,29 @@ def join_batches(outer: Batch, inner: Batch, outer_keys, inner_keys, kind: str, 
             p_idx = o_rows[p_idx]
     else:
         b_idx = p_idx = np.zeros(0, dtype=np.int64)
-    return finish_join(outer, inner, p_idx, b_idx, kind, residual)
+    return finish_join(outer, inner, p_idx, b_idx, kind, residual, null_aware)
 
 
-def finish_join(outer: Batch, inner: Batch, p_idx: np.ndarray, b_idx: np.ndarray, kind: str, residual) -> Batch:
-    """Apply the residual to matched pairs and add the rows outer joins keep."""
+def finish_join(outer: Batch, inner: Batch, p_idx: np.ndarray, b_idx: np.ndarray, kind: str, residual,
+                null_aware=None) -> Batch:
+    """Apply the residual to matched pairs and add the rows outer joins keep.
+    ``null_aware`` (NOT IN only): (inner keys contain NULL, outer key validity)."""
     if residual is not None and len(p_idx):
         joined = Batch([take(c, p_idx) for c in outer.columns] + [take(c, b_idx) for c in inner.columns], len(p_idx))
         mask = evaluate_predicate(residual, joined)
         p_idx, b_idx = p_idx[mask], b_idx[mask]
+    if kind in SEMI_KINDS:
+        matched = np.zeros(len(outer), dtype=np.bool_)
+        matched[p_idx] = True
+        keep = matched if kind == "semi" else ~matched
+        if null_aware is not None:
+            inner_has_null, outer_valid = null_aware
+            if inner_has_null:
+                keep[:] = False
+            elif outer_valid is not None:
+                keep &= outer_valid
+        rows = np.flatnonzero(keep)
+        return Batch([take(c, rows) for c in outer.columns], len(rows))
     if kind in ("left", "full"):
         matched = np.zeros(len(outer), dtype=np.bool_)
         matched[p_idx] = True

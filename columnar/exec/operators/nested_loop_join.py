@@ -7,18 +7,17 @@ from __future__ import annotations
 import numpy as np
 
 from columnar.exec.operators.base import Dist, ExecContext, Partitioned, PhysicalOp
-from columnar.exec.operators.hash_join import finish_join
+from columnar.exec.operators.hash_join import JOIN_WORDS, SEMI_KINDS, finish_join
 
 
 class NestedLoopJoin(PhysicalOp):
     def __init__(self, outer: PhysicalOp, inner: PhysicalOp, kind: str, condition, label: str, dist: Dist):
         self.children = [outer, inner]
         self.kind, self.condition, self.label, self.dist = kind, condition, label, dist
-        self.schema = outer.schema + inner.schema
+        self.schema = outer.schema if kind in SEMI_KINDS else outer.schema + inner.schema
 
     def describe(self) -> str:
-        kind = {"inner": "", "cross": "", "left": "Left ", "full": "Full "}[self.kind]
-        return f"XN Nested Loop {kind}{self.label}".rstrip()
+        return f"XN Nested Loop {JOIN_WORDS[self.kind]}{self.label}".rstrip()
 
     def details(self) -> list[str]:
         return [f"Join Filter: {self.condition}"] if self.condition is not None else []

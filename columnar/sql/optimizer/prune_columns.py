@@ -12,7 +12,7 @@ import dataclasses
 
 from columnar.sql.expr import columns_used
 from columnar.sql.logical import (
-    Aggregate, Filter, Join, Limit, LogicalPlan, Project, Scan, Sort, SortKey,
+    Aggregate, EnforceSingleRow, Filter, Join, Limit, LogicalPlan, Project, Scan, Sort, SortKey,
 )
 from columnar.sql.rewrite import remap_columns
 
@@ -70,6 +70,9 @@ def _prune(plan: LogicalPlan, required: set) -> tuple[LogicalPlan, dict]:
     if isinstance(plan, Limit):
         child, m = _prune(plan.input, required)
         return Limit(child, plan.limit, plan.offset), m
+    if isinstance(plan, EnforceSingleRow):
+        child, m = _prune(plan.input, required)
+        return EnforceSingleRow(child), m
     # OneRow, ValuesList: nothing to prune.
     return plan, {i: i for i in range(len(plan.schema))}
 

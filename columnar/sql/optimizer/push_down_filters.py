@@ -10,7 +10,7 @@ preserved side of a LEFT/RIGHT join, and an ON conjunct on the other side.
 from __future__ import annotations
 
 from columnar.sql.expr import columns_used
-from columnar.sql.logical import Aggregate, Filter, Join, Limit, LogicalPlan, Project, Sort
+from columnar.sql.logical import SEMI_KINDS, Aggregate, EnforceSingleRow, Filter, Join, Limit, LogicalPlan, Project, Sort
 from columnar.sql.rewrite import conjunction, conjuncts, shift_columns
 
 
@@ -24,10 +24,10 @@ def push_down_filters(plan: LogicalPlan) -> LogicalPlan:
         return Filter(child, plan.predicate)
     if isinstance(plan, Join):
         join = Join(push_down_filters(plan.left), push_down_filters(plan.right), plan.kind, plan.condition)
-        if join.kind in ("inner", "left", "right") and join.condition is not None:
+        if join.kind in ("inner", "left", "right", *SEMI_KINDS) and join.condition is not None:
             return _into_join(Join(join.left, join.right, join.kind, None), [], on=conjuncts(join.condition))
         return join
-    if isinstance(plan, (Project, Aggregate, Sort, Limit)):
+    if isinstance(plan, (Project, Aggregate, Sort, Limit, EnforceSingleRow)):
         plan.input = push_down_filters(plan.input)
     return plan
 
@@ -38,7 +38,7 @@ def _into_join(join: Join, where: list, on: list | None = None) -> LogicalPlan:
     kind = join.kind
     for c in where:
         used = columns_used(c)
-        if used and max(used) < lw and kind in ("inner", "cross", "left"):
+        if used and max(used) < lw and kind in ("inner", "cross", "left", *SEMI_KINDS):
             left.append(c)
         elif used and min(used) >= lw and kind in ("inner", "cross", "right"):
             right.append(shift_columns(c, -lw))
@@ -48,9 +48,9 @@ def _into_join(join: Join, where: list, on: list | None = None) -> LogicalPlan:
             above.append(c)
     for c in on or []:
         used = columns_used(c)
-        if used and max(used) < lw and kind in ("inner", "right"):
+        if used and max(used) < lw and kind in ("inner", "right", "semi"):
             left.append(c)
-        elif used and min(used) >= lw and kind in ("inner", "left"):
+        elif used and min(used) >= lw and kind in ("inner", "left", *SEMI_KINDS):
             right.append(shift_columns(c, -lw))
         else:
             cond.append(c)
