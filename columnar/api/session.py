@@ -123,6 +123,14 @@ class Session:
                     continue
                 self.catalog.drop(name)
             return Result([], [], metrics.freeze(), message="DROP TABLE")
+        if isinstance(stmt, ast.CreateView):  # stored as its query text; bound where used
+            self.catalog.create_view(binder.bind_create_view(stmt), replace=stmt.or_replace)
+            return Result([], [], metrics.freeze(), message="CREATE VIEW")
+        if isinstance(stmt, ast.DropView):
+            for name in stmt.names:
+                if not (stmt.if_exists and not self.catalog.exists(name)):
+                    self.catalog.drop_view(name)
+            return Result([], [], metrics.freeze(), message="DROP VIEW")
         if isinstance(stmt, ast.Truncate):
             table = self.catalog.get(stmt.table)
             table.clear()  # TRUNCATE reclaims space at once: no ghost rows
@@ -289,6 +297,7 @@ def _statement_kind(stmt) -> str:
     names = {
         "Select": "SELECT", "SetOperation": "SELECT", "With": "SELECT", "Values": "SELECT",
         "CreateTable": "CREATE TABLE", "CreateTableAs": "CREATE TABLE AS", "DropTable": "DROP TABLE",
+        "CreateView": "CREATE VIEW", "DropView": "DROP VIEW",
         "Insert": "INSERT", "Copy": "COPY", "Delete": "DELETE", "Update": "UPDATE",
         "Truncate": "TRUNCATE", "Explain": "EXPLAIN", "SetVariable": "SET", "Transaction": "TRANSACTION",
         "AlterTable": "ALTER TABLE",

@@ -60,6 +60,10 @@ Cardinality (ours, simple and documented; Redshift uses ANALYZE statistics):
   the outer rows;
 * grouped aggregate: input / 10 groups (at least 1); scalar aggregate: 1;
 * limit: ``min(n, input − offset)``; top-N sort: ``min(input, n × slices)``;
+* set operations: UNION ALL the sum of its inputs (and their costs, nothing
+  more); UNION (``XN Unique``) its input rows, at CPU_OPERATOR_COST per row
+  and column; INTERSECT ``min(left, right)`` and EXCEPT the left rows, costed
+  as a hash join (build the right side, probe with the left);
 * estimates below one row are shown as 1, as PostgreSQL does.
 
 Width: the sum of the average column widths. Fixed-width types their byte
@@ -70,8 +74,8 @@ string its declared length, at most ``COMPUTED_STRING_WIDTH`` (256).
 
 Simplified versus Redshift: no statistics (no distinct counts or histograms),
 so group counts and selectivities are fixed fractions; merge joins, window
-functions and set operations are not costed specially (an unknown operator
-costs its inputs plus CPU_TUPLE_COST per row).
+functions are not costed specially (an unknown operator costs its inputs plus
+CPU_TUPLE_COST per row); set operations estimate no duplicates.
 """
 
 from __future__ import annotations
@@ -80,17 +84,20 @@ import math
 from dataclasses import dataclass
 
 from columnar.core.types import TypeId
+from columnar.exec.operators.append import Append
 from columnar.exec.operators.base import PhysicalOp
 from columnar.exec.operators.exchange import Broadcast, Gather, OneCopy, Redistribute, ToSingleSlice
 from columnar.exec.operators.filter import Filter
 from columnar.exec.operators.hash_aggregate import HashAggregate
 from columnar.exec.operators.hash_join import HashJoin
+from columnar.exec.operators.hash_setop import HashSetOp
 from columnar.exec.operators.limit import Limit
 from columnar.exec.operators.nested_loop_join import NestedLoopJoin
 from columnar.exec.operators.project import Project
 from columnar.exec.operators.seq_scan import SeqScan
 from columnar.exec.operators.sort import Sort
 from columnar.exec.operators.top_n import TopN
+from columnar.exec.operators.unique import Unique
 from columnar.exec.operators.values import Values
 from columnar.sql import expr as E
 
@@ -279,6 +286,18 @@ class CostModel:
             return self._nested_loop(op)
         if isinstance(op, HashAggregate):
             return self._aggregate(op)
+        if isinstance(op, Append):
+            kids = [self.estimate(c) for c in op.children]
+            return kids[0].startup, sum(k.total for k in kids), sum(k.rows for k in kids)
+        if isinstance(op, Unique):
+            c = self.estimate(op.children[0])
+            work = c.total + c.rows * CPU_OPERATOR_COST * max(1, len(op.schema))
+            return work, work, c.rows
+        if isinstance(op, HashSetOp):
+            o, i = self.estimate(op.children[0]), self.estimate(op.children[1])
+            startup = o.startup + i.total + i.rows * CPU_OPERATOR_COST
+            rows = min(o.rows, i.rows) if op.op == "intersect" else o.rows
+            return startup, startup + (o.total - o.startup) + o.rows * CPU_OPERATOR_COST, rows
         if isinstance(op, TopN):
             c = self.estimate(op.children[0])
             out = min(c.rows, float(op.n * self.slices))
@@ -358,6 +377,11 @@ class CostModel:
             return self.widths(op.children[0]) + self.widths(op.children[1])
         if isinstance(op, Project):
             return self._expr_widths(op.exprs, self.widths(op.children[0]))
+        if isinstance(op, Append):
+            per_input = [self.widths(c) for c in op.children]
+            return [max(ws) for ws in zip(*per_input)]
+        if isinstance(op, HashSetOp):
+            return self.widths(op.children[0])
         if isinstance(op, HashAggregate):
             child = self.widths(op.children[0])
             ng = len(op.groups)

@@ -40,7 +40,7 @@ from __future__ import annotations
 import numpy as np
 
 from columnar.core.chunk import Column
-from columnar.core.errors import NotSupportedError
+from columnar.core.errors import DataError, NotSupportedError
 from columnar.core.types import DataType, TypeId
 from columnar.exec.const_column import ConstColumn, and_validity, null_column
 from columnar.sql.expr import Interval
@@ -270,6 +270,171 @@ def date_diff_days(args: list, result_type: DataType, nrows: int) -> Column:
     return Column(result_type, np.asarray(diff, dtype=np.int64), and_validity(a, b))
 
 
+# ------------------------------------------------------------------ DATEADD, DATEDIFF, DATE_TRUNC
+
+#: Fixed-length dateparts in microseconds (DATEADD / DATEDIFF / DATE_TRUNC).
+_MICROS = {
+    "week": 7 * US_PER_DAY, "day": US_PER_DAY, "hour": 3_600_000_000, "minute": 60_000_000,
+    "second": US_PER_SECOND, "millisecond": 1000, "microsecond": 1,
+}
+#: Calendar dateparts as whole months (DATEADD) or years.
+_MONTHS = {"month": 1, "quarter": 3}
+_YEARS = {"year": 1, "decade": 10, "century": 100, "millennium": 1000}
+# Timestamps are int64 microseconds since 1970: about +-292,000 years.
+_LIMIT_US = 9.2e18
+
+
+def _part(col: Column) -> str:
+    """The datepart constant (the binder passes a canonical lower-case name)."""
+    if not isinstance(col, ConstColumn) or not isinstance(col.value, str):
+        raise NotSupportedError("the datepart must be a constant")
+    return col.value
+
+
+def _range_error() -> DataError:
+    return DataError("timestamp out of range")
+
+
+def _timestamps(days: np.ndarray, tod, shift_us, valid) -> np.ndarray:
+    """``days * D + tod + shift`` as int64 microseconds, checked against overflow."""
+    tod = 0 if tod is None else tod
+    approx = days.astype(np.float64) * US_PER_DAY + tod + np.asarray(shift_us, dtype=np.float64)
+    if np.any((np.abs(approx) > _LIMIT_US) & valid):
+        raise _range_error()
+    safe = lambda a: np.where(valid, a, 0) if np.ndim(a) else a  # noqa: E731 - NULL rows hold garbage
+    return safe(days) * US_PER_DAY + safe(tod) + safe(np.asarray(shift_us, dtype=np.int64))
+
+
+def dateadd(args: list, result_type: DataType, nrows: int) -> Column:
+    """DATEADD(datepart, n, date or timestamp) → TIMESTAMP.
+
+    Months and quarters keep the day of month when it exists and otherwise
+    clamp to the month's last day (``dateadd(month, 1, '2008-01-31')`` is
+    2008-02-29); years, decades, centuries and millennia move Feb 29 to Mar 1
+    when the target year is not a leap year (Redshift's documented
+    ``dateadd(year, 1, '2016-02-29') = 2017-03-01``); the fixed-length parts
+    add microseconds. A date gets the time 00:00:00.
+    """
+    part_col, k, x = args
+    if any(isinstance(a, ConstColumn) and a.is_null for a in (k, x)):
+        return null_column(result_type, nrows)
+    part = _part(part_col)
+    validity = and_validity(k, x)
+    valid = np.ones(nrows, dtype=np.bool_) if validity is None else validity
+    days, tod = _split(x)
+    step = k.value if isinstance(k, ConstColumn) else np.where(valid, np.asarray(k.data, dtype=np.int64), 0)
+    big = np.abs(np.asarray(step, dtype=np.float64))
+    if part in _MONTHS or part in _YEARS:
+        if np.any((big * _MONTHS.get(part, 12 * _YEARS.get(part, 1)) > 4_000_000) & valid):
+            raise _range_error()
+        if part in _MONTHS:
+            days = add_months(days, np.asarray(step, dtype=np.int64) * _MONTHS[part])
+        else:
+            y, m, d = civil(days)
+            days = days_from_civil(y + np.asarray(step, dtype=np.int64) * _YEARS[part], m, d)
+        us = _timestamps(days, tod, 0, valid)
+    else:
+        if np.any((big * _MICROS[part] > _LIMIT_US) & valid):
+            raise _range_error()
+        us = _timestamps(days, tod, np.asarray(step, dtype=np.int64) * _MICROS[part], valid)
+    return Column(result_type, np.asarray(us, dtype=np.int64), validity)
+
+
+def _ordinal(part: str, days: np.ndarray, tod) -> np.ndarray:
+    """A running count of ``part`` units whose differences count the boundaries crossed."""
+    if part in _MICROS:
+        if part == "week":  # weeks start on Monday: 1970-01-05 was one
+            return np.floor_divide(days + 3, 7)
+        if part == "day":
+            return days
+        us = days * US_PER_DAY + (0 if tod is None else tod)
+        return np.floor_divide(us, _MICROS[part])
+    year, month, _ = civil(days)
+    if part == "month":
+        return year * 12 + month - 1
+    if part == "quarter":
+        return year * 4 + (month - 1) // 3
+    if part == "year":
+        return year
+    return _field(part, days, tod, False)  # decade, century, millennium
+
+
+def datediff(args: list, result_type: DataType, nrows: int) -> Column:
+    """DATEDIFF(datepart, a, b) → BIGINT: the ``datepart`` boundaries crossed
+    going from ``a`` to ``b`` (negative when ``b`` is earlier). Weeks start on
+    Monday, as DATE_TRUNC's."""
+    part_col, a, b = args
+    if any(isinstance(c, ConstColumn) and c.is_null for c in (a, b)):
+        return null_column(result_type, nrows)
+    part = _part(part_col)
+    (da, ta), (db, tb) = _split(a), _split(b)
+    diff = _ordinal(part, db, tb) - _ordinal(part, da, ta)
+    return Column(result_type, np.asarray(diff, dtype=np.int64), and_validity(a, b))
+
+
+def _truncated_days(part: str, days: np.ndarray) -> np.ndarray:
+    if part == "week":
+        return days - np.mod(days + 3, 7)  # back to Monday
+    year, month, _ = civil(days)
+    if part == "month":
+        return days_from_civil(year, month, 1)
+    if part == "quarter":
+        return days_from_civil(year, month - (month - 1) % 3, 1)
+    if part == "year":
+        return days_from_civil(year, 1, 1)
+    if part == "decade":
+        return days_from_civil(np.floor_divide(year, 10) * 10, 1, 1)
+    span = 100 if part == "century" else 1000  # PostgreSQL: the 21st century starts in 2001
+    return days_from_civil(np.floor_divide(year - 1, span) * span + 1, 1, 1)
+
+
+def date_trunc(args: list, result_type: DataType, nrows: int) -> Column:
+    """DATE_TRUNC('datepart', date or timestamp) → TIMESTAMP, truncated to the
+    start of the datepart; ``week`` is the Monday (Redshift), ``century`` and
+    ``millennium`` start in years ending in 01 (PostgreSQL)."""
+    part_col, x = args
+    if isinstance(x, ConstColumn) and x.is_null:
+        return null_column(result_type, nrows)
+    part = _part(part_col)
+    days, tod = _split(x)
+    if part in _MICROS and part not in ("week", "day"):
+        tod = np.zeros_like(days) if tod is None else tod
+        us = days * US_PER_DAY + tod - np.mod(tod, _MICROS[part])
+    else:
+        start = days if part == "day" else _truncated_days(part, days)
+        us = start * US_PER_DAY
+    return Column(result_type, np.asarray(us, dtype=np.int64), x.validity)
+
+
+def last_day(args: list, result_type: DataType, nrows: int) -> Column:
+    """LAST_DAY(date or timestamp) → DATE: the last day of its month."""
+    (x,) = args
+    if isinstance(x, ConstColumn) and x.is_null:
+        return null_column(result_type, nrows)
+    days, _ = _split(x)
+    year, month, _ = civil(days)
+    last = days_from_civil(year + (month == 12), np.where(month == 12, 1, month + 1), 1) - 1
+    return Column(result_type, last.astype(np.int32), x.validity)
+
+
+def months_between(args: list, result_type: DataType, nrows: int) -> Column:
+    """MONTHS_BETWEEN(a, b) → DOUBLE: whole months from the year and month
+    fields; when the days of month differ (and are not both month ends) the
+    fraction is (day and time difference) / 31 days, as Redshift documents."""
+    a, b = args
+    if any(isinstance(c, ConstColumn) and c.is_null for c in args):
+        return null_column(result_type, nrows)
+    (da, ta), (db, tb) = _split(a), _split(b)
+    (ya, ma, qa), (yb, mb, qb) = civil(da), civil(db)
+    whole = (ya - yb) * 12 + (ma - mb)
+    both_last = (civil(da + 1)[2] == 1) & (civil(db + 1)[2] == 1)
+    ta = 0 if ta is None else ta
+    tb = 0 if tb is None else tb
+    fraction = ((qa - qb) + (np.asarray(ta) - np.asarray(tb)) / US_PER_DAY) / 31.0
+    out = np.where((qa == qb) | both_last, whole, whole + fraction)
+    return Column(result_type, np.asarray(out, dtype=np.float64), and_validity(a, b))
+
+
 _FIELDS = (
     "year", "month", "day", "quarter", "dow", "isodow", "doy", "week",
     "hour", "minute", "second", "millisecond", "microsecond", "epoch",
@@ -284,4 +449,9 @@ DATETIME_FUNCTIONS = {
     "add_months": add_months_fn,
     "date_add_days": date_add_days,
     "date_diff_days": date_diff_days,
+    "dateadd": dateadd,
+    "datediff": datediff,
+    "date_trunc": date_trunc,
+    "last_day": last_day,
+    "months_between": months_between,
 }

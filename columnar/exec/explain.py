@@ -23,7 +23,12 @@ into *display nodes* (:class:`PlanNode`):
 * ORDER BY is ``XN Merge`` (Merge Key) ← ``XN Network`` (Send to leader) ←
   ``XN Sort`` (Sort Key); LIMIT is ``XN Limit`` on top; the implicit final
   send to the leader of a query without ORDER BY is not shown;
-* ``SELECT`` without ``FROM`` (and ``VALUES``) is ``XN Result``.
+* ``SELECT`` without ``FROM`` (and ``VALUES``) is ``XN Result``;
+* set operations: UNION ALL is ``XN Append`` over one ``XN Subquery Scan
+  "*SELECT* n"`` per input; UNION is ``XN Unique`` over that; INTERSECT is
+  ``XN Hash Intersect Distinct`` (the second input under ``XN Hash``), EXCEPT
+  ``XN SetOp Except``, each over the two subquery scans (PostgreSQL's names,
+  which Redshift's list of plan operators uses).
 
 Each display node remembers the physical operators it stands for, so EXPLAIN
 ANALYZE can print the measured rows of the operator whose output the node
@@ -35,7 +40,8 @@ rows=r width=w)``, two spaces before ``(cost``; a child line starts with
 node's text. Constants print as Redshift does (``'1995-03-15'::date``).
 
 Simplified versus Redshift: no ``XN Merge Join`` or ``XN GroupAggregate``
-(the executor has neither), no ``XN Subquery Scan``; VERBOSE prints our own
+(the executor has neither), ``XN Subquery Scan`` only for the inputs of a
+set operation (a derived table or view is not shown as one); VERBOSE prints our own
 stages (bound plan, each optimizer rule, physical plan) instead of Redshift's
 internal node dump; ANALYZE is ours (Redshift has no EXPLAIN ANALYZE; its
 SVL_QUERY_REPORT holds the same numbers).
@@ -51,11 +57,13 @@ from decimal import Decimal
 from columnar.core.temporal import format_date, format_timestamp
 from columnar.core.types import TypeId
 from columnar.exec.cost import EXCHANGES, CostModel, Estimate, strip_exchanges
+from columnar.exec.operators.append import Append
 from columnar.exec.operators.base import REPLICATED, PhysicalOp
 from columnar.exec.operators.exchange import Gather
 from columnar.exec.operators.filter import Filter
 from columnar.exec.operators.hash_aggregate import HashAggregate
 from columnar.exec.operators.hash_join import HashJoin
+from columnar.exec.operators.hash_setop import HashSetOp
 from columnar.exec.operators.limit import Limit
 from columnar.exec.operators.nested_loop_join import NestedLoopJoin
 from columnar.exec.operators.project import Project
@@ -161,6 +169,8 @@ class _RedshiftView:
             return node
         if isinstance(op, Limit):
             return self._limit(op)
+        if isinstance(op, (Append, HashSetOp)):
+            return self._set_operation(op)
         node = self._new(op.describe(), op, op.details())
         node.children = [self._input(c, node) for c in op.children]
         return node
@@ -201,6 +211,21 @@ class _RedshiftView:
         merge.children = [network]
         network.children = [self._input(gather.children[0], network)]
         return merge
+
+    def _set_operation(self, op) -> PlanNode:
+        """XN Append / XN Hash Intersect Distinct / XN SetOp Except over one
+        ``XN Subquery Scan "*SELECT* n"`` per input (the inner of an intersect
+        under ``XN Hash``, as for a hash join)."""
+        node = self._new(op.describe(), op)
+        for i, child in enumerate(op.children, start=1):
+            below = self._input(child, node)
+            self._fill(below)
+            scan = PlanNode(f'XN Subquery Scan "*SELECT* {i}"', below.top, children=[below], estimate=below.estimate)
+            if isinstance(op, HashSetOp) and op.op == "intersect" and i == 2:
+                e = below.estimate
+                scan = PlanNode("XN Hash", below.top, children=[scan], estimate=Estimate(e.total, e.total, e.rows, e.width))
+            node.children.append(scan)
+        return node
 
     def _limit(self, op: Limit) -> PlanNode:
         node = self._new("XN Limit", op)
@@ -303,7 +328,10 @@ def verbose_text(logical_before, trace: list, logical_after, physical: PhysicalO
     PLAN:``, the Redshift-format plan (with measurements when ``steps``, the
     StepStats of a run, are given: EXPLAIN VERBOSE ANALYZE).
     """
-    before = render_logical(logical_before)
+    if trace and trace[0][0] == "bound":  # the optimizer's picture of the plan before any rule
+        before, trace = trace[0][1], trace[1:]
+    else:
+        before = render_logical(logical_before)
     lines = ["BOUND PLAN:", before]
     unchanged = []
     previous = before

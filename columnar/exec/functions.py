@@ -11,8 +11,21 @@ the implementation. Constant arguments arrive as
 Every function here is vectorised: numpy, pyarrow.compute or the
 :mod:`columnar.kernels.strings` kernels. String functions on a
 :class:`~columnar.core.strings.DictArray` run once per distinct dictionary
-value and keep (or gather through) the codes. The date and time functions
-live in :mod:`columnar.exec.datetime_functions` and are merged in below.
+value and keep (or gather through) the codes. The families live in their own
+modules and are merged in below:
+
+=========================================  ======================================
+:mod:`columnar.exec.datetime_functions`    EXTRACT fields, DATEADD, DATEDIFF,
+                                           DATE_TRUNC, ADD_MONTHS, LAST_DAY ...
+:mod:`columnar.exec.format_functions`      TO_CHAR, TO_DATE, TO_TIMESTAMP
+:mod:`columnar.exec.string_functions`      LEFT, REPLACE, SPLIT_PART, LPAD, MD5 ...
+:mod:`columnar.exec.regex_functions`       REGEXP_*, SIMILAR TO
+:mod:`columnar.exec.math_functions`        TRUNC, SIGN, POWER, SQRT, LN, trig ...
+=========================================  ======================================
+
+GREATEST / LEAST (here) ignore NULL arguments and are NULL only when every
+argument is NULL, as Redshift documents (PostgreSQL's rule, not the SQL
+standard's).
 
 Argument order follows SQL: ``position(substring, string)`` as in
 ``POSITION(sub IN s)``, ``strpos(string, substring)`` as in PostgreSQL.
@@ -48,6 +61,10 @@ from columnar.exec.arith_eval import (
 from columnar.exec.compare_eval import compare
 from columnar.exec.const_column import ConstColumn, and_validity, null_column
 from columnar.exec.datetime_functions import DATETIME_FUNCTIONS
+from columnar.exec.format_functions import FORMAT_FUNCTIONS
+from columnar.exec.math_functions import MATH_FUNCTIONS
+from columnar.exec.regex_functions import REGEX_FUNCTIONS
+from columnar.exec.string_functions import STRING_FUNCTIONS
 from columnar.exec.string_columns import map_strings, map_values, plain, to_arrow
 from columnar.kernels import columns as kcols
 from columnar.kernels import strings as kstr
@@ -330,6 +347,33 @@ def concat(args: list, result_type: DataType, nrows: int) -> Column:
     return concat_strings(args[0], args[1], result_type)
 
 
+# ------------------------------------------------------------------ GREATEST, LEAST
+
+
+def _extreme(greatest: bool) -> FunctionImpl:
+    op = ">" if greatest else "<"
+
+    def extreme(args: list, result_type: DataType, nrows: int) -> Column:
+        best = None
+        for a in args:
+            if isinstance(a, ConstColumn) and a.is_null:
+                continue  # NULLs are ignored
+            if best is None:
+                best = a
+                continue
+            wins = compare(op, a, best)
+            beats = wins.data if wins.validity is None else wins.data & wins.validity
+            take_a = a.is_valid() & (~best.is_valid() | np.asarray(beats, dtype=np.bool_))
+            rows = np.arange(nrows, dtype=np.int64)
+            both = kcols.concat_columns([Column(result_type, best.data, best.validity), Column(result_type, a.data, a.validity)])
+            best = kcols.take(both, np.where(take_a, rows + nrows, rows))
+        return null_column(result_type, nrows) if best is None else best
+
+    extreme.__name__ = "greatest" if greatest else "least"
+    extreme.__doc__ = f"{extreme.__name__.upper()}(a, b, ...): NULLs ignored, NULL only if all are."
+    return extreme
+
+
 FUNCTIONS: dict[str, FunctionImpl] = {
     "coalesce": coalesce,
     "nvl": coalesce,
@@ -355,7 +399,13 @@ FUNCTIONS: dict[str, FunctionImpl] = {
     "position": position,
     "strpos": strpos,
     "concat": concat,
+    "greatest": _extreme(True),
+    "least": _extreme(False),
     **DATETIME_FUNCTIONS,
+    **FORMAT_FUNCTIONS,
+    **STRING_FUNCTIONS,
+    **REGEX_FUNCTIONS,
+    **MATH_FUNCTIONS,
 }
 
 LAZY_FUNCTIONS = frozenset({"coalesce", "nvl"})  # evaluated lazily by the evaluator

@@ -26,15 +26,25 @@ LEFT joins with the sides swapped; FULL joins never broadcast.
 Aggregates run in one phase when the input is distributed on a group key,
 otherwise as partial → DIST (or → leader) → final. ORDER BY sorts on each
 slice, sends to the leader and merges there (XN Sort → XN Network → XN Merge).
+
+Set operations: UNION ALL appends its inputs slice by slice and moves nothing
+(a replicated or leader input is taken once). UNION, INTERSECT and EXCEPT
+need equal rows on one slice: the inputs are redistributed on all their
+columns (a key-distributed input whose key is one of the columns stays where
+it is, and the other input follows its key), then each slice removes
+duplicates (XN Unique) or compares its two inputs (XN Hash Intersect /
+XN SetOp Except). Inputs that are all at the leader are combined there.
 """
 
 from __future__ import annotations
 
 from columnar.cluster.topology import Topology
 from columnar.exec.operators.base import ANY, LEADER, REPLICATED, Dist, PhysicalOp
+from columnar.exec.operators.append import Append
 from columnar.exec.operators.exchange import Broadcast, Gather, OneCopy, Redistribute, ToSingleSlice
 from columnar.exec.operators.filter import Filter as FilterOp
 from columnar.exec.operators.hash_aggregate import HashAggregate
+from columnar.exec.operators.hash_setop import HashSetOp
 from columnar.exec.operators.hash_join import SEMI_KINDS, HashJoin
 from columnar.exec.operators.limit import Limit as LimitOp
 from columnar.exec.operators.merge_join import MergeJoin
@@ -44,8 +54,10 @@ from columnar.exec.operators.seq_scan import SeqScan
 from columnar.exec.operators.single_row import EnforceSingleRow
 from columnar.exec.operators.sort import Sort as SortOp
 from columnar.exec.operators.top_n import TopN
+from columnar.exec.operators.unique import Unique
 from columnar.exec.operators.values import Values
 from columnar.sql import logical as L
+from columnar.core.errors import NotSupportedError
 from columnar.core.types import BOOLEAN
 from columnar.sql.expr import Binary, ColumnIndex
 from columnar.sql.rewrite import conjunction, remap_columns, shift_columns
@@ -88,6 +100,9 @@ class PhysicalPlanner:
             return 1.0
         if isinstance(node, L.ValuesList):
             return float(len(node.rows))
+        if isinstance(node, L.SetOp):
+            left, right = self.estimate(node.left), self.estimate(node.right)
+            return left + right if node.op == "union" else (min(left, right) if node.op == "intersect" else left)
         return self.estimate(node.children()[0]) if node.children() else 1.0
 
     # -- nodes -----------------------------------------------------------------
@@ -113,6 +128,8 @@ class PhysicalPlanner:
             return EnforceSingleRow(child)
         if isinstance(node, L.Aggregate):
             return self._aggregate(node)
+        if isinstance(node, L.SetOp):
+            return self._union(node) if node.op == "union" else self._intersect_except(node)
         if isinstance(node, L.Sort):
             return self._sort(node, None)
         if isinstance(node, L.Limit):
@@ -148,8 +165,16 @@ class PhysicalPlanner:
         return self._with(SortOp(child, node.keys, limit, "XN Merge"), LEADER)
 
     def _aggregate(self, node: L.Aggregate) -> PhysicalOp:
-        child = self._plan(node.input)
+        """One phase when the rows of each group already share a slice, or when an
+        aggregate needs all of a group's rows (DISTINCT, MEDIAN, PERCENTILE_*, LISTAGG:
+        rows are redistributed on a group column, or gathered); else partial → final."""
         groups, aggs, schema = node.groups, node.aggs, node.schema
+        if any(a.func in L.COMPUTE_NODE_ONLY for a in aggs) and not L.reads_table(node.input):
+            names = ", ".join(sorted({a.func.upper() for a in aggs if a.func in L.COMPUTE_NODE_ONLY}))
+            raise NotSupportedError(
+                "One or more of the used functions must be applied on at least one user created table. "
+                f"Examples of user table only functions are LISTAGG, MEDIAN, PERCENTILE_CONT, etc (used: {names})")
+        child = self._plan(node.input)
         ng = len(groups)
         if child.dist == LEADER:
             return HashAggregate(child, groups, aggs, "single", schema, LEADER)
@@ -159,11 +184,12 @@ class PhysicalPlanner:
                 if isinstance(g, ColumnIndex) and (g.index,) == child.dist.keys:
                     return HashAggregate(child, groups, aggs, "single", schema, Dist("key", (i,)),
                                          sorted_input=_groups_on_sort_key(child, groups))
-        if any(a.distinct for a in aggs):
-            first = groups[0] if ng else None
-            if isinstance(first, ColumnIndex):
-                moved = self._with(Redistribute(child, [first.index]), Dist("key", (first.index,)))
-                return HashAggregate(moved, groups, aggs, "single", schema, Dist("key", (0,)))
+        if any(a.needs_all_rows for a in aggs):
+            on = next((i for i, g in enumerate(groups) if isinstance(g, ColumnIndex)), None)
+            if on is not None:
+                col = groups[on].index
+                moved = self._with(Redistribute(child, [col]), Dist("key", (col,)))
+                return HashAggregate(moved, groups, aggs, "single", schema, Dist("key", (on,)))
             gathered = self._with(Gather(child), LEADER)
             return HashAggregate(gathered, groups, aggs, "single", schema, LEADER)
         partial = HashAggregate(child, groups, aggs, "partial", HashAggregate.partial_schema(groups, aggs), child.dist)
@@ -173,6 +199,45 @@ class PhysicalPlanner:
             return HashAggregate(moved, final_groups, aggs, "final", schema, Dist("key", tuple(range(ng))))
         gathered = self._with(Gather(partial), LEADER)
         return HashAggregate(gathered, final_groups, aggs, "final", schema, LEADER)
+
+    def _union(self, node: L.SetOp) -> PhysicalOp:
+        """UNION ALL: an Append, no movement. UNION: the Append, redistributed
+        on all columns unless already distributed on one, then XN Unique."""
+        inputs = [self._plan(c) for c in _union_inputs(node, node.all)]
+        if all(op.dist == LEADER for op in inputs):
+            appended = Append(inputs, node.schema, LEADER)
+        elif all(op.dist == REPLICATED for op in inputs):
+            appended = Append(inputs, node.schema, REPLICATED)
+        else:
+            inputs = [self._slices(op) for op in inputs]
+            first = inputs[0].dist
+            shared = first.kind == "key" and all(op.dist == first for op in inputs)
+            appended = Append(inputs, node.schema, first if shared else ANY)
+        if node.all:
+            return appended
+        if appended.dist.kind not in ("key", "leader", "replicated"):
+            keys = list(range(len(node.schema)))
+            appended = self._with(Redistribute(appended, keys), Dist("key", tuple(keys)))
+        return Unique(appended, appended.dist)
+
+    def _intersect_except(self, node: L.SetOp) -> PhysicalOp:
+        left, right = self._plan(node.left), self._plan(node.right)
+        if left.dist == LEADER and right.dist == LEADER:
+            return HashSetOp(left, right, node.op, node.all, node.schema, LEADER)
+        left, right = self._slices(left), self._slices(right)
+        ld, rd = left.dist, right.dist
+        if ld.kind == "key" and ld == rd:
+            pass  # equal rows are already on one slice
+        elif ld.kind == "key":
+            right = self._with(Redistribute(right, list(ld.keys)), ld)
+        elif rd.kind == "key":
+            left = self._with(Redistribute(left, list(rd.keys)), rd)
+        else:
+            keys = list(range(len(node.schema)))
+            dist = Dist("key", tuple(keys))
+            left = self._with(Redistribute(left, keys), dist)
+            right = self._with(Redistribute(right, keys), dist)
+        return HashSetOp(left, right, node.op, node.all, node.schema, left.dist)
 
     def _join(self, node: L.Join) -> PhysicalOp:
         kind = node.kind
@@ -332,6 +397,19 @@ def _groups_on_sort_key(child: PhysicalOp, groups: list) -> bool:
     names = {d.fields[c].name for _, c in sources}
     return (table.sorts_on_load and table.unsorted_fraction() == 0.0
             and names == set(d.sortkey[: len(names)]) and d.distkey in names)
+
+
+def _union_inputs(node: L.SetOp, all_: bool) -> list:
+    """The inputs of a chain of unions, flattened into one Append: under UNION
+    ALL only further UNION ALLs (a UNION below must remove its duplicates
+    first); under UNION any union (duplicates are removed at the top anyway)."""
+    out = []
+    for child in (node.left, node.right):
+        if isinstance(child, L.SetOp) and child.op == "union" and (child.all or not all_):
+            out += _union_inputs(child, all_)
+        else:
+            out.append(child)
+    return out
 
 
 def _fixed_width(t) -> bool:

@@ -29,7 +29,13 @@ Our segmentation rule, read bottom-up from the plan's leaves:
 5. Other operators append a step to the current segment: ``aggr``
    (HashAggregate, every mode, so partial/DIST/final reads AGGR, DIST, SCAN,
    AGGR as in the doc samples), ``sort`` (Sort, TopN), ``merge`` (the leader's
-   Sort labelled XN Merge), ``limit``, ``project``, ``nloop``.
+   Sort labelled XN Merge), ``limit``, ``project``, ``nloop``, ``unique``
+   (UNION's duplicate removal).
+7. Set operations: an Append (UNION ALL) continues its first input's segment;
+   every other input ends its own segment with a ``save`` step (its rows
+   written to a worktable the first segment reads). INTERSECT / EXCEPT run as
+   a hash join: the second input ends its segment with ``hash``, the
+   comparison is an ``hjoin`` step in the first input's segment.
 6. A SELECT ends with a ``return`` step on the leader (rows to the client).
 
 Segments are numbered in the order they complete (producers before
@@ -42,9 +48,9 @@ network scan after it what each slice *received*.
 
 Simplified versus Redshift: no streams (``stm`` is 0); aggregates and sorts
 do not end segments (Redshift sometimes materialises them into a worktable
-read by the next segment); no ``unique``, ``window``, ``save``, ``parse``,
-``insert`` or ``delete`` steps; non-scan labels carry no worktable id
-(``aggr``, not ``aggr   tbl=263``). Time is measured per operator, not per
+read by the next segment); no ``window``, ``parse``, ``insert`` or
+``delete`` steps (``save`` only for the inputs of a UNION ALL); non-scan
+labels carry no worktable id (``aggr``, not ``aggr   tbl=263``). Time is measured per operator, not per
 slice: every slice of a step shows the operator's own time; steps are laid
 end to end in the order the operators finished, ending at the statement's
 end; synthetic steps (network scans, ``hash``, the final ``return``) take 0 s.
@@ -55,16 +61,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from columnar.exec.operators.append import Append
 from columnar.exec.operators.exchange import Broadcast, Gather, OneCopy, Redistribute, ToSingleSlice
 from columnar.exec.operators.filter import Filter
 from columnar.exec.operators.hash_aggregate import HashAggregate
 from columnar.exec.operators.hash_join import HashJoin
+from columnar.exec.operators.hash_setop import HashSetOp
 from columnar.exec.operators.limit import Limit
 from columnar.exec.operators.nested_loop_join import NestedLoopJoin
 from columnar.exec.operators.project import Project
 from columnar.exec.operators.seq_scan import SeqScan
 from columnar.exec.operators.sort import Sort
 from columnar.exec.operators.top_n import TopN
+from columnar.exec.operators.unique import Unique
 from columnar.exec.operators.values import Values
 
 LEADER_SLICE = 10000
@@ -73,7 +82,8 @@ FIRST_WORKTABLE_ID = 100  # transient tables have 3-digit ids in Redshift's labe
 SCAN_NETWORK, SCAN_PERMANENT, SCAN_TRANSIENT = 1, 2, 3  # STL_SCAN.type ids
 
 _EXCHANGES = {Redistribute: "dist", ToSingleSlice: "dist", Broadcast: "bcast", Gather: "return"}
-_LABELS = {HashAggregate: "aggr", TopN: "sort", Limit: "limit", Project: "project", NestedLoopJoin: "nloop"}
+_LABELS = {HashAggregate: "aggr", TopN: "sort", Limit: "limit", Project: "project", NestedLoopJoin: "nloop",
+           Unique: "unique"}
 
 
 @dataclass
@@ -182,13 +192,20 @@ class _Segmenter:
             return _Segment(pending=op)
         if isinstance(op, OneCopy):
             return self.walk(op.children[0])
-        if isinstance(op, (HashJoin, NestedLoopJoin)):
+        if isinstance(op, Append):
+            first = self.walk(op.children[0])
+            for child in op.children[1:]:
+                seg = self.walk(child)
+                self.add(seg, self.draft(child, "save"))
+                self.close(seg)
+            return first
+        if isinstance(op, (HashJoin, NestedLoopJoin, HashSetOp)):
             inner = self.walk(op.children[1])
-            if isinstance(op, HashJoin):
+            if isinstance(op, (HashJoin, HashSetOp)):
                 self.add(inner, self.hash_step(op))
             self.close(inner)
             seg = self.walk(op.children[0])
-            self.add(seg, self.draft(op, "hjoin" if isinstance(op, HashJoin) else "nloop"))
+            self.add(seg, self.draft(op, "nloop" if isinstance(op, NestedLoopJoin) else "hjoin"))
             return seg
         seg = self.walk(op.children[0])
         if isinstance(op, Filter):

@@ -445,6 +445,27 @@ class DropTable:
 
 
 @dataclass(frozen=True)
+class CreateView:
+    """``CREATE [OR REPLACE] VIEW name [(column_names)] AS query``. ``sql`` is
+    the query's text as written (what the catalog stores)."""
+
+    name: str
+    query: Query
+    sql: str
+    column_names: tuple = ()
+    or_replace: bool = False
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class DropView:
+    names: tuple
+    if_exists: bool = False
+    cascade: bool = False
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
 class Insert:
     """``source`` is a :class:`Values` or any query; ``columns`` may be empty.
     ``source`` is None for ``INSERT INTO t DEFAULT VALUES``."""
@@ -540,6 +561,6 @@ class Transaction:
 
 
 Statement = Union[
-    Select, SetOperation, With, Values, CreateTable, CreateTableAs, DropTable, Insert, Copy,
+    Select, SetOperation, With, Values, CreateTable, CreateTableAs, DropTable, CreateView, DropView, Insert, Copy,
     Delete, Update, Truncate, AlterTable, Explain, SetVariable, Transaction,
 ]

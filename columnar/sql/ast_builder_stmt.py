@@ -3,7 +3,7 @@
 Role: builds the :mod:`columnar.sql.ast` nodes of every statement other than a
 query: ``CREATE TABLE`` (columns, constraints, table attributes such as
 DISTSTYLE / DISTKEY / SORTKEY), ``CREATE TABLE AS``, ``DROP TABLE``,
-``TRUNCATE``, ``ALTER TABLE .. ALTER DISTSTYLE / DISTKEY / SORTKEY``,
+``CREATE VIEW``, ``DROP VIEW``, ``TRUNCATE``, ``ALTER TABLE .. ALTER DISTSTYLE / DISTKEY / SORTKEY``,
 ``INSERT``, ``DELETE``, ``UPDATE``, ``COPY`` and its options,
 ``EXPLAIN``, ``SET`` and transaction control. Repeated or conflicting clauses
 (two primary keys, a repeated attribute, two COPY data formats ...) are
@@ -17,7 +17,7 @@ from __future__ import annotations
 from lark import v_args
 
 from columnar.sql import ast
-from columnar.sql.ast_builder_common import _Clause, _constraint, _pos, _RuleSet, _string
+from columnar.sql.ast_builder_common import _Clause, _constraint, _pos, _RuleSet, _string, _true
 
 
 @v_args(meta=True)
@@ -133,6 +133,21 @@ class _StatementRules(_RuleSet):
         if_exists, names, behavior = children[0], children[1:-1], children[-1]
         cascade = behavior is not None and behavior.upper() == "CASCADE"
         return ast.DropTable(tuple(names), if_exists is not None, cascade, pos=_pos(meta))
+
+    or_replace = _true
+
+    def create_view(self, meta, children):
+        or_replace, name, columns, (query, text) = children
+        return ast.CreateView(name, query, text, tuple(columns or ()), or_replace is not None, pos=_pos(meta))
+
+    def view_query(self, meta, children):
+        """The query and its text exactly as written (comments included)."""
+        return (children[0], self.sql[meta.start_pos:meta.end_pos])
+
+    def drop_view(self, meta, children):
+        if_exists, names, behavior = children[0], children[1:-1], children[-1]
+        cascade = behavior is not None and behavior.upper() == "CASCADE"
+        return ast.DropView(tuple(names), if_exists is not None, cascade, pos=_pos(meta))
 
     def truncate(self, meta, children):
         return ast.Truncate(children[0], pos=_pos(meta))

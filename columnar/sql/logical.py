@@ -133,19 +133,104 @@ class Join(LogicalPlan):
         return f"Join {self.kind.upper()}{cond}"
 
 
+# Aggregates that need every row of a group in one place (one phase, after
+# redistributing on a group key or gathering at the leader), as DISTINCT does.
+ORDERED_AGGREGATES = frozenset({"listagg", "median", "percentile_cont", "percentile_disc"})
+# "compute-node only" functions: Redshift refuses them unless the query reads a table.
+COMPUTE_NODE_ONLY = ORDERED_AGGREGATES
+
+
+@dataclass(frozen=True)
+class OrderedArg(BoundExpr):
+    """The argument of ``LISTAGG(value) WITHIN GROUP (ORDER BY keys)``.
+
+    The value and its sort keys form one expression so that every rule which
+    rewrites an aggregate's ``arg`` (column pruning renumbers it) also sees
+    the columns the ordering reads. Only HashAggregate looks inside; it is
+    never evaluated as a whole. ``desc`` and ``nulls_first`` hold one bool per key.
+    """
+
+    value: BoundExpr
+    keys: tuple
+    desc: tuple
+    nulls_first: tuple
+    type: DataType
+
+    def children(self):
+        return (self.value,) + tuple(self.keys)
+
+    def order(self) -> tuple:
+        return tuple(zip(self.keys, self.desc, self.nulls_first))
+
+    def __str__(self) -> str:
+        return f"{self.value} ORDER BY " + ", ".join(_order_text(*o) for o in self.order())
+
+
+def _order_text(expr, desc: bool, nulls_first: bool) -> str:
+    return f"{expr}{' DESC' if desc else ''}{' NULLS FIRST' if nulls_first else ' NULLS LAST'}"
+
+
 @dataclass(frozen=True)
 class AggCall:
-    """One aggregate: ``func`` is count_star / count / sum / avg / min / max."""
+    """One aggregate. ``func`` is one of
+
+    * ``count_star``, ``count``, ``sum``, ``avg``, ``min``, ``max``;
+    * ``stddev_samp``, ``stddev_pop``, ``var_samp``, ``var_pop`` (DOUBLE PRECISION);
+    * ``bool_and``, ``bool_or``;
+    * ``approx_count_distinct`` (``APPROXIMATE COUNT(DISTINCT x)``, a HyperLogLog sketch);
+    * the ordered aggregates ``median``, ``percentile_cont``, ``percentile_disc``
+      (``arg`` is the ORDER BY expression; ``params`` = ``(fraction, descending)``,
+      the fraction a :class:`fractions.Fraction`, 1/2 for MEDIAN) and ``listagg``
+      (``arg`` the value, or an :class:`OrderedArg` with WITHIN GROUP;
+      ``params`` = ``(delimiter,)``).
+
+    ``params`` holds constant parameters only, never expressions over columns.
+    """
 
     func: str
     arg: Optional[BoundExpr]
     distinct: bool
     type: DataType
+    params: tuple = ()
+
+    @property
+    def needs_all_rows(self) -> bool:
+        """Must every row of a group reach one slice (no partial states)?"""
+        return self.distinct or self.func in ORDERED_AGGREGATES
+
+    @property
+    def within_group(self) -> Optional[tuple]:
+        """The sort this aggregate needs, as ``((expr, desc, nulls_first), ...)``,
+        or None. Redshift requires all sort-based aggregates of a query to share it
+        (MEDIAN sorts on its argument)."""
+        if self.func in ("median", "percentile_cont", "percentile_disc"):
+            desc = self.params[1]
+            return ((self.arg, desc, desc),)
+        if self.func == "listagg" and isinstance(self.arg, OrderedArg):
+            return self.arg.order()
+        return None
 
     def __str__(self) -> str:
-        if self.func == "count_star":
+        f = self.func
+        if f == "count_star":
             return "count(*)"
-        return f"{self.func}({'DISTINCT ' if self.distinct else ''}{self.arg})"
+        if f == "approx_count_distinct":
+            return f"APPROXIMATE count(DISTINCT {self.arg})"
+        if f in ("percentile_cont", "percentile_disc"):
+            return f"{f}({float(self.params[0])!r}) WITHIN GROUP (ORDER BY {_order_text(*self.within_group[0])})"
+        distinct = "DISTINCT " if self.distinct else ""
+        if f == "listagg":
+            value = self.arg.value if isinstance(self.arg, OrderedArg) else self.arg
+            delim = f", {self.params[0]!r}" if self.params and self.params[0] else ""
+            order = self.within_group
+            tail = f" WITHIN GROUP (ORDER BY {', '.join(_order_text(*o) for o in order)})" if order else ""
+            return f"listagg({distinct}{value}{delim}){tail}"
+        return f"{f}({distinct}{self.arg})"
+
+
+def reads_table(plan: "LogicalPlan") -> bool:
+    """Does the plan scan a table (a user table or a system view)?"""
+    return isinstance(plan, Scan) or any(reads_table(c) for c in plan.children())
 
 
 @dataclass(eq=False)

@@ -7,8 +7,15 @@ per-slice data (:class:`~columnar.storage.table.Table`).
 ``DistStyle`` and the sort key are *metadata* here. Their behaviour, i.e.
 where a row goes, lives in :mod:`columnar.cluster.distribution`.
 
+Views (:class:`ViewDef`) share the namespace of tables: a view and a table
+cannot have the same name. A view is stored as the text of its query (and
+that query parsed, an opaque object here: the binder's business, see
+:mod:`columnar.sql.bind_setops`); it is bound again each time it is used.
+
 Simplified versus Redshift: one database and one schema (``public``; a
-``public.`` prefix is accepted and ignored); no views, no temp-table scoping.
+``public.`` prefix is accepted and ignored); no temp-table scoping; no
+dependency tracking between views and tables (every view is late-binding:
+dropping a table a view reads is allowed).
 """
 
 from __future__ import annotations
@@ -92,6 +99,18 @@ class TableDef:
             raise BinderError(f"{self.sortkey_style or 'COMPOUND'} SORTKEY allows at most {limit} columns")
 
 
+@dataclass
+class ViewDef:
+    """What CREATE VIEW said: the query's text (``sql``), its parsed form
+    (``query``, a ``columnar.sql.ast`` node) and the column names given in
+    ``CREATE VIEW v (a, b)``."""
+
+    name: str
+    sql: str
+    column_names: tuple = ()
+    query: object = None
+
+
 class Catalog:
     """Tables by name (lower case, ``public.`` prefix ignored).
 
@@ -108,6 +127,7 @@ class Catalog:
     def __init__(self):
         self._tables: dict[str, object] = {}
         self._virtual: dict[str, object] = {}  # system views: name -> factory() -> table
+        self._views: dict[str, ViewDef] = {}  # user views (CREATE VIEW)
         self._next_id = self.FIRST_TABLE_ID
 
     def register_virtual(self, name: str, factory) -> None:
@@ -124,7 +144,7 @@ class Catalog:
 
     def create(self, definition: TableDef, storage) -> object:
         key = self.normalize(definition.name)
-        if key in self._tables or key in self._virtual:
+        if key in self._tables or key in self._virtual or key in self._views:
             raise CatalogError(f'relation "{key}" already exists')
         if hasattr(storage, "table_id"):
             storage.table_id = self._next_id
@@ -137,7 +157,7 @@ class Catalog:
             key = self.normalize(name)
         except CatalogError:
             return False
-        return key in self._tables or key in self._virtual
+        return key in self._tables or key in self._virtual or key in self._views
 
     def get(self, name: str):
         key = self.normalize(name)
@@ -145,16 +165,51 @@ class Catalog:
             return self._tables[key]
         if key in self._virtual:
             return self._virtual[key]()
+        if key in self._views:
+            raise CatalogError(f'"{key}" is a view, not a table')
         raise CatalogError(f'relation "{key}" does not exist')
 
     def drop(self, name: str) -> None:
         key = self.normalize(name)
         if key in self._virtual:
             raise CatalogError(f'"{key}" is a system view and cannot be dropped')
+        if key in self._views:
+            raise CatalogError(f'"{key}" is a view; use DROP VIEW to drop it')
         if key not in self._tables:
             raise CatalogError(f'table "{key}" does not exist')
         del self._tables[key]
 
+    # -- views ------------------------------------------------------------------
+    def create_view(self, view: ViewDef, replace: bool = False) -> ViewDef:
+        """Store ``view``; with ``replace``, an existing view of that name is replaced."""
+        key = self.normalize(view.name)
+        if key in self._tables or key in self._virtual:
+            raise CatalogError(f'"{key}" is not a view' if replace else f'relation "{key}" already exists')
+        if key in self._views and not replace:
+            raise CatalogError(f'relation "{key}" already exists')
+        view.name = key
+        self._views[key] = view
+        return view
+
+    def view(self, name: str) -> ViewDef | None:
+        """The view called ``name``, or None (also for names no view can have)."""
+        try:
+            return self._views.get(self.normalize(name))
+        except CatalogError:
+            return None
+
+    def drop_view(self, name: str) -> None:
+        key = self.normalize(name)
+        if key not in self._views:
+            if key in self._tables or key in self._virtual:
+                raise CatalogError(f'"{key}" is not a view')
+            raise CatalogError(f'view "{key}" does not exist')
+        del self._views[key]
+
+    def view_names(self) -> list[str]:
+        return sorted(self._views)
+
+    # -- listing ----------------------------------------------------------------
     def names(self) -> list[str]:
         """User tables, sorted (system views excluded)."""
         return sorted(self._tables)

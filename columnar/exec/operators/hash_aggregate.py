@@ -11,27 +11,46 @@ Modes (how the planner splits the work across the cluster):
   sequence ("two-step aggregation") that SVL_QUERY_SUMMARY shows when GROUP BY
   is not on the distribution key.
 
+Aggregates that need all rows of a group together (DISTINCT, MEDIAN,
+PERCENTILE_CONT/DISC, LISTAGG) have no partial state: the planner runs them
+``single`` after moving rows on a group key. APPROXIMATE COUNT(DISTINCT)
+does have one (a HyperLogLog sketch), so it runs in two phases.
+
 Output: the group columns, then one column per aggregate (or per state).
 """
 
 from __future__ import annotations
 
 from columnar.core.chunk import Batch, Column
-from columnar.core.types import BIGINT, DOUBLE, DataType, Field
+from columnar.core.errors import InternalError
+from columnar.core.types import BIGINT, BOOLEAN, DOUBLE, DataType, Field
 from columnar.exec import aggregation as A
 from columnar.exec.evaluate import evaluate
 from columnar.exec.keys import group_codes, run_codes
 from columnar.exec.operators.base import Dist, ExecContext, Partitioned, PhysicalOp
 from columnar.kernels.columns import take
 from columnar.kernels.hashing import first_occurrence
+from columnar.sql.logical import OrderedArg
+
+MOMENTS = ("stddev_samp", "stddev_pop", "var_samp", "var_pop")
+PERCENTILES = ("median", "percentile_cont", "percentile_disc")
 
 
 def state_types(agg) -> list[DataType]:
     """Types of the partial states of one aggregate."""
-    if agg.func in ("count_star", "count"):
+    f = agg.func
+    if f in ("count_star", "count"):
         return [BIGINT]
-    if agg.func in ("min", "max"):
+    if f in ("min", "max"):
         return [agg.type]
+    if f in ("bool_and", "bool_or"):
+        return [BOOLEAN]
+    if f in MOMENTS:
+        return [BIGINT, DOUBLE, DOUBLE]  # count, mean, M2
+    if f == "approx_count_distinct":
+        return [A.SKETCH_TYPE]
+    if f not in ("sum", "avg"):
+        raise InternalError(f"{f} has no partial state: it runs in one phase")
     t = agg.arg.type
     sum_t = DOUBLE if t.is_float else (DataType.decimal(38, t.scale) if t.is_decimal else BIGINT)
     return [sum_t, BIGINT] if agg.func == "avg" else [sum_t]
@@ -87,28 +106,45 @@ class HashAggregate(PhysicalOp):
                 out.append(self._merge(a, states, codes, k))
         else:
             for a in self.aggs:
-                arg = evaluate(a.arg, b) if a.arg is not None else None
-                c = codes
-                if a.distinct and arg is not None:
-                    rows = A.distinct_rows(codes, k, arg)
-                    arg, c = take(arg, rows), codes[rows]
-                out.extend(self._compute(a, arg, c, k))
+                out.extend(self._compute(a, b, codes, k))
         return Batch(keys + out, k)
 
-    def _compute(self, a, arg: Column | None, codes, k) -> list[Column]:
+    def _compute(self, a, b: Batch, codes, k) -> list[Column]:
         f = a.func
         if f == "count_star":
             return [A.count(codes, k, None)]
+        if f == "listagg":
+            arg = a.arg
+            order = []
+            if isinstance(arg, OrderedArg):
+                order = [(evaluate(e, b), d, nf) for e, d, nf in arg.order()]
+                arg = arg.value
+            return [A.listagg(codes, k, evaluate(arg, b), order, a.params[0], a.distinct)]
+        arg = evaluate(a.arg, b)
+        if f in PERCENTILES:
+            fraction, descending = a.params
+            return [A.percentile(codes, k, arg, fraction, descending, f == "percentile_disc", a.type)]
+        if a.distinct:
+            rows = A.distinct_rows(codes, k, arg)
+            arg, codes = take(arg, rows), codes[rows]
+        partial = self.mode == "partial"
         if f == "count":
             return [A.count(codes, k, arg)]
         if f in ("min", "max"):
             return [A.minmax(codes, k, arg, f == "max")]
+        if f in ("bool_and", "bool_or"):
+            return [A.bool_reduce(codes, k, arg, f == "bool_and")]
+        if f in MOMENTS:
+            states = A.moments(codes, k, arg)
+            return states if partial else [A.finish_moments(f, *states)]
+        if f == "approx_count_distinct":
+            return [A.sketch(codes, k, arg) if partial else A.approx_distinct(codes, k, arg)]
         sum_t = state_types(a)[0]
-        s = A.exact_sum(codes, k, arg, sum_t if self.mode == "partial" or f == "avg" else a.type)
+        s = A.exact_sum(codes, k, arg, sum_t if partial or f == "avg" else a.type)
         if f == "sum":
             return [s]
         c = A.count(codes, k, arg)
-        if self.mode == "partial":
+        if partial:
             return [s, c]
         return [A.avg_finish(s, c, a.type)]
 
@@ -118,6 +154,12 @@ class HashAggregate(PhysicalOp):
             return A.exact_sum(codes, k, states[0], BIGINT)
         if f in ("min", "max"):
             return A.minmax(codes, k, states[0], f == "max")
+        if f in ("bool_and", "bool_or"):
+            return A.bool_reduce(codes, k, states[0], f == "bool_and")
+        if f in MOMENTS:
+            return A.finish_moments(f, *A.merge_moments(codes, k, *states))
+        if f == "approx_count_distinct":
+            return A.merge_sketches(codes, k, states[0])
         if f == "sum":
             return A.exact_sum(codes, k, states[0], a.type)
         s = A.exact_sum(codes, k, states[0], states[0].type)

@@ -23,8 +23,12 @@ RULES = (unnest_subqueries, factor_or_conditions, push_down_filters, reorder_joi
 
 
 def optimize(plan: LogicalPlan, rules=RULES, trace: list | None = None) -> LogicalPlan:
-    """Apply ``rules`` in order; ``trace`` (a list) receives ``(rule name, plan text)``."""
+    """Apply ``rules`` in order; ``trace`` (a list) receives ``("bound", plan
+    text)`` first, then ``(rule name, plan text)`` after each rule (rules may
+    rewrite nodes in place, so the bound plan is rendered before any runs)."""
     before = plan.types
+    if trace is not None:
+        trace.append(("bound", render(plan)))
     for rule in rules:
         plan = rule(plan)
         if plan.types != before:

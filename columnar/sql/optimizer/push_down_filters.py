@@ -10,7 +10,7 @@ preserved side of a LEFT/RIGHT join, and an ON conjunct on the other side.
 from __future__ import annotations
 
 from columnar.sql.expr import columns_used
-from columnar.sql.logical import SEMI_KINDS, Aggregate, EnforceSingleRow, Filter, Join, Limit, LogicalPlan, Project, Sort
+from columnar.sql.logical import SEMI_KINDS, Aggregate, EnforceSingleRow, Filter, Join, Limit, LogicalPlan, Project, SetOp, Sort
 from columnar.sql.rewrite import conjunction, conjuncts, shift_columns
 
 
@@ -21,6 +21,8 @@ def push_down_filters(plan: LogicalPlan) -> LogicalPlan:
             return push_down_filters(Filter(child.input, conjunction(conjuncts(child.predicate) + conjuncts(plan.predicate))))
         if isinstance(child, Join):
             return _into_join(child, conjuncts(plan.predicate))
+        if isinstance(child, SetOp):
+            return _into_set_op(child, plan.predicate)
         return Filter(child, plan.predicate)
     if isinstance(plan, Join):
         join = Join(push_down_filters(plan.left), push_down_filters(plan.right), plan.kind, plan.condition)
@@ -29,7 +31,24 @@ def push_down_filters(plan: LogicalPlan) -> LogicalPlan:
         return join
     if isinstance(plan, (Project, Aggregate, Sort, Limit, EnforceSingleRow)):
         plan.input = push_down_filters(plan.input)
+    if isinstance(plan, SetOp):
+        plan.left, plan.right = push_down_filters(plan.left), push_down_filters(plan.right)
     return plan
+
+
+def _into_set_op(setop: SetOp, predicate) -> LogicalPlan:
+    """A filter over a set operation filters its inputs instead: both of a
+    UNION [ALL] (a row is in the result iff it is in an input), the left one of
+    an INTERSECT / EXCEPT (every result row is a left row; filtering the right
+    input too could drop a right row equal to a kept left row that the
+    predicate tells apart, e.g. by trailing blanks). Positions are the same in
+    the inputs and the output, so the predicate moves unchanged."""
+    setop.left = push_down_filters(Filter(setop.left, predicate))
+    if setop.op == "union":
+        setop.right = push_down_filters(Filter(setop.right, predicate))
+    else:
+        setop.right = push_down_filters(setop.right)
+    return setop
 
 
 def _into_join(join: Join, where: list, on: list | None = None) -> LogicalPlan:

@@ -21,6 +21,8 @@ MODULES = [
     "string_trim",
     "string_order",
     "arith",
+    "hyperloglog",
+    "string_agg",
 ]
 
 

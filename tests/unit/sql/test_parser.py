@@ -1182,7 +1182,7 @@ def test_alter_table_syntax_errors(sql, column, fragment):
         ("SELECT * FROM a JOIN b", 1, 23, "expected one of ON, USING"),
         ("INSERT INTO t VALUES (1", 1, 24, 'expected one of ")", ","'),
         ("SELECT a FROM t ORDER a", 1, 23, 'unexpected "a", expected BY'),
-        ("DROP t", 1, 6, 'unexpected "t", expected TABLE'),
+        ("DROP t", 1, 6, 'unexpected "t", expected one of TABLE, VIEW'),
         ("SELECT 1\n  UNION\n  FROM t", 3, 3, 'unexpected "FROM"'),
         ("SELECT 1 )", 1, 10, 'unexpected ")", expected end of input'),
         ("DROP TABLE t x", 1, 14, 'expected one of CASCADE, RESTRICT, ",", end of input'),
