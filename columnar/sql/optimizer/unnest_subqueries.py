@@ -173,7 +173,7 @@ def _is_count(sub: LogicalPlan) -> bool:
         return False
     e, agg = sub.exprs[0], sub.input
     return (isinstance(e, ColumnIndex) and e.index >= len(agg.groups)
-            and agg.aggs[e.index - len(agg.groups)].func in ("count", "count_star"))
+            and agg.aggs[e.index - len(agg.groups)].func in ("count", "count_star", "approx_count_distinct"))
 
 
 # -- pulling correlation up ---------------------------------------------------------------------------
