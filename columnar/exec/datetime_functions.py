@@ -1,4 +1,4 @@
-"""Date and time functions: EXTRACT fields, date + interval, date differences.
+"""Date and time functions: EXTRACT fields, DATEADD, DATEDIFF, DATE_TRUNC, month arithmetic.
 
 Role: part of the scalar function table (:data:`DATETIME_FUNCTIONS` is merged
 into :data:`columnar.exec.functions.FUNCTIONS`). Inputs are DATE columns
@@ -26,7 +26,22 @@ Functions (``extract_<field>`` for EXTRACT / DATE_PART):
 ``date_add_years``     DATEADD(year, n, d) → TIMESTAMP (Feb 29 → Mar 1)
 ``add_months``         ADD_MONTHS(d, n) → TIMESTAMP (last day → last day)
 ``date_diff_days``     DATE - DATE → INTEGER
+``dateadd``            DATEADD(datepart, n, d) → TIMESTAMP, any datepart
+``datediff``           DATEDIFF(datepart, a, b) → BIGINT boundaries crossed
+``date_trunc``         DATE_TRUNC('datepart', d) → TIMESTAMP (week: Monday)
+``last_day``           LAST_DAY(d) → DATE
+``months_between``     MONTHS_BETWEEN(a, b) → DOUBLE (fraction over 31 days)
 =====================  ===================================================
+
+The datepart of ``dateadd`` / ``datediff`` / ``date_trunc`` is a constant
+canonical name (the binder maps Redshift's abbreviations: ``m`` is minute,
+``mon`` month). DATEDIFF subtracts running counts of the datepart, so it
+counts boundaries crossed: ``datediff(year, '2008-12-31', '2009-01-01')`` is
+1, ``datediff(hour, '08:30', '10:00')`` is 2. Weeks start on Monday for
+DATEDIFF as for DATE_TRUNC (Redshift documents Monday for DATE_TRUNC; DATEDIFF
+is taken to agree). Decades, centuries and millennia follow PostgreSQL's
+numbering (the 21st century and the 3rd millennium start on 2001-01-01).
+Results outside the int64-microsecond range raise ``timestamp out of range``.
 
 Month arithmetic keeps the day of month when it exists and otherwise clamps
 to the month's last day (``2008-01-31 + 1 month = 2008-02-29``), then adds

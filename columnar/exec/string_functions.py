@@ -24,7 +24,8 @@ Semantics (Redshift, which follows PostgreSQL here):
 * ``SPLIT_PART(s, delimiter, n)``: the n-th field (1-based); ``''`` past the
   last field; ``n <= 0`` raises; an empty delimiter makes ``s`` its only field.
 * ``LPAD/RPAD(s, n [, fill=' '])``: see :mod:`columnar.kernels.string_pad`.
-* ``REPEAT(s, n)``: ``n <= 0`` gives ``''``.
+* ``REPEAT(s, n)``: ``n <= 0`` gives ``''``; REPEAT and LPAD/RPAD refuse a
+  result that could pass VARCHAR(MAX) (65535 bytes) with a DataError.
 * ``INITCAP(s)``: first letter of every word upper case, the rest lower case;
   words are runs of letters and digits.
 * ``ASCII(s)``: the code point of the first character, 0 for ``''``.
@@ -34,7 +35,7 @@ Semantics (Redshift, which follows PostgreSQL here):
 
 Simplified versus Redshift: INITCAP's Unicode letters (bytes >= 0x80) are
 case-mapped by Python's ``str`` methods, on the distinct values that hold
-them only; the result size of REPEAT is not capped at 65535 bytes.
+them only.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ import pyarrow.compute as pc
 from columnar.core.chunk import Column
 from columnar.core.errors import DataError
 from columnar.core.strings import DictArray, StringArray, concat_string_arrays
-from columnar.core.types import DataType
+from columnar.core.types import MAX_VARCHAR, DataType
 from columnar.exec.const_column import ConstColumn, and_validity, null_column, scalar_of
 from columnar.exec.string_columns import from_arrow, from_text, map_strings, map_values, plain, to_arrow
 from columnar.kernels import columns as kcols
@@ -124,6 +125,12 @@ def _strings_with(x: Column, k, fn, result_type: DataType) -> Column:
     if np.ndim(k) == 0:
         return Column(result_type, map_strings(x.data, lambda sa: fn(sa, k)), x.validity)
     return Column(result_type, fn(plain(x.data), k), x.validity)
+
+
+def _check_size(nbytes, what: str) -> None:
+    """Refuse results past VARCHAR(MAX) before allocating them."""
+    if np.size(nbytes) and int(np.max(nbytes)) > MAX_VARCHAR:
+        raise DataError(f"{what} result exceeds the maximum VARCHAR length of {MAX_VARCHAR} bytes")
 
 
 # ------------------------------------------------------------------ LEFT, RIGHT
@@ -213,6 +220,7 @@ def repeat(args: list, result_type: DataType, nrows: int) -> Column:
         return null_column(result_type, nrows)
     x, k = args
     kk = np.maximum(_ints(k), 0)
+    _check_size(plain(x.data).lengths() * (kk if np.ndim(kk) == 0 else np.where(x.is_valid(), kk, 0)), "REPEAT")
 
     def run(sa, times):
         counts = times if np.ndim(times) == 0 else pa.array(times, type=pa.int64())
@@ -230,6 +238,7 @@ def _pad(left_side: bool):
         def run(data, values):
             x, k = data
             fill = str(values[0]) if values else " "
+            _check_size(np.asarray(_ints(k)), impl.__name__.upper())  # >= 1 byte per character
             return _strings_with(x, _ints(k), lambda sa, kk: pad(sa, kk, fill, left_side), result_type)
 
         return by_parameters(args, 2, run, result_type, nrows)

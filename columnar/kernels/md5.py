@@ -25,7 +25,6 @@ _S = np.array([7, 12, 17, 22] * 4 + [5, 9, 14, 20] * 4 + [4, 11, 16, 23] * 4 + [
               dtype=np.uint64)
 _K = np.array([int(abs(math.sin(i + 1)) * 2**32) & 0xFFFFFFFF for i in range(64)], dtype=np.uint64)
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8).copy()
-_MASK = np.uint64(0xFFFFFFFF)
 
 
 @njit

@@ -413,8 +413,9 @@ def _temporal_arithmetic(op, l, r, l_ast, r_ast, err) -> BoundExpr:
 # checks the argument count and types, inserts the casts and returns the Func
 # node the evaluator runs (``columnar.exec.functions.FUNCTIONS`` has every
 # name emitted here; ``tests/unit/exec/test_function_coverage.py`` checks it).
-# Datepart and format arguments must be constants: they are passed to the
-# evaluator as canonical lower-case string constants.
+# Datepart and format arguments must be constants: a datepart reaches the
+# evaluator as its canonical lower-case name (``'mins'`` → ``'minute'``), a
+# format as written (TO_CHAR patterns are case-sensitive: ``Month``/``MONTH``).
 
 
 class _Call:
@@ -426,9 +427,12 @@ class _Call:
     def need(self, lo: int, hi: int | None = None) -> None:
         hi = lo if hi is None else hi
         n = len(self.args)
-        if not lo <= n <= hi:
-            span = lo if lo == hi else (f"at least {lo}" if hi > 99 else f"{lo} to {hi}")
-            raise self.err(BinderError, f"function {self.name} takes {span} arguments, got {n}")
+        if lo <= n <= hi:
+            return
+        if hi > 99:  # variadic
+            raise self.err(BinderError, f"function {self.name} requires at least {'one' if lo == 1 else lo} argument{'s' * (lo > 1)}")
+        span = lo if lo == hi else f"{lo} to {hi}"
+        raise self.err(BinderError, f"function {self.name} takes {span} argument{'s' * (hi != 1)}, got {n}")
 
     def fail(self, cls=BinderError) -> Exception:
         """PostgreSQL's wording for a call no signature accepts."""
@@ -465,7 +469,7 @@ class _Call:
         return self._coerce(i, TIMESTAMP, lambda t: t.is_string)
 
     def text(self, i: int, what: str) -> str:
-        """A constant string argument (a datepart, a format), lower-cased."""
+        """A constant string argument (a datepart, a format), as written."""
         e = self.args[i]
         if not (isinstance(e, Const) and isinstance(e.value, str)):
             raise self.err(BinderError, f"the {what} argument of {self.name} must be a constant string")

@@ -1,4 +1,5 @@
-"""Rule: take the conjuncts every branch of an OR shares out of the OR.
+"""Rule: take the conjuncts every branch of an OR shares out of the OR, and
+derive the single-column filters the OR implies.
 
 ``(p_partkey = l_partkey AND p_brand = 'X') OR (p_partkey = l_partkey AND
 p_brand = 'Y')`` (TPC-H Q19) becomes ``p_partkey = l_partkey AND (p_brand =
@@ -11,7 +12,7 @@ cartesian product.
 from __future__ import annotations
 
 from columnar.core.types import BOOLEAN
-from columnar.sql.expr import Binary, BoundExpr
+from columnar.sql.expr import Binary, BoundExpr, columns_used
 from columnar.sql.logical import Filter, Join, LogicalPlan
 from columnar.sql.rewrite import conjunction, conjuncts, transform
 
@@ -34,6 +35,25 @@ def _disjuncts(e: BoundExpr) -> list[BoundExpr]:
     return [e]
 
 
+def _per_column(branches: list[list]) -> list:
+    """Implied single-column filters: a column every branch restricts gets
+    ``(its conditions in branch 1) OR (its conditions in branch 2) ...``.
+    ``(n1 = 'FRANCE' AND n2 = 'GERMANY') OR (n1 = 'GERMANY' AND n2 = 'FRANCE')``
+    implies ``n1 = 'FRANCE' OR n1 = 'GERMANY'``, a filter the next rule pushes
+    onto ``n1``'s table (TPC-H Q7, Q19). The OR itself is kept."""
+    out = []
+    columns = set.intersection(*(
+        {next(iter(columns_used(c))) for c in b if len(columns_used(c)) == 1} for b in branches
+    )) if branches else set()
+    for col in sorted(columns):
+        parts = [conjunction([c for c in b if columns_used(c) == {col}]) for b in branches]
+        derived = parts[0]
+        for p in parts[1:]:
+            derived = Binary("or", derived, p, BOOLEAN)
+        out.append(derived)
+    return out
+
+
 def factor(expr: BoundExpr) -> BoundExpr:
     """Factor shared conjuncts out of every OR inside ``expr``.
 
@@ -53,15 +73,16 @@ def factor(expr: BoundExpr) -> BoundExpr:
             return e
         branches = [conjuncts(d) for d in _disjuncts(e)]
         common = [c for c in branches[0] if all(c in b for b in branches[1:])]
-        if not common:
-            return e
         rests = [[c for c in b if c not in common] for b in branches]
-        if any(not r for r in rests):  # one branch is just the common part: A OR (A AND B) = A
+        if common and any(not r for r in rests):  # one branch is just the common part: A OR (A AND B) = A
             return conjunction(common)
         ors = None
         for r in rests:
             part = conjunction(r)
             ors = part if ors is None else Binary("or", ors, part, BOOLEAN)
-        return conjunction(common + [ors])
+        derived = [d for d in _per_column(rests) if d != ors]
+        if not common and not derived:
+            return e
+        return conjunction(common + [ors] + derived)
 
     return transform(expr, fn)

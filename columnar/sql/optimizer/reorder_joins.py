@@ -7,8 +7,9 @@ big one. Redshift's planner orders joins itself; ours is greedy and says why:
 1. start from the largest input (the fact table stays where it is stored);
 2. then repeatedly join the input that is *collocated* with what is already
    joined (an equality between the two sides' DISTKEY columns: DS_DIST_NONE,
-   nothing moves), else the smallest input that shares a join condition with
-   it, else (no condition at all) the smallest input: a cross join, last.
+   nothing moves), else the smallest input joined to it by an equality (a
+   hash join), else by any other condition (a nested loop), else (no
+   condition at all) the smallest input: a cross join, last.
 
 Conditions are attached to the first join where all their columns are
 available, and a projection restores the original column order, so the rest
@@ -100,14 +101,21 @@ def _rebuild(original: Join, leaves: list, conds: list) -> LogicalPlan:
     chosen = set(order)
     while len(order) < n:
         rest = [i for i in range(n) if i not in chosen]
+        linking = [c for c in conds if _is_equality(c)]
         connected = [i for i in rest if any(i in leaves_of(c) and leaves_of(c) - {i} <= chosen
-                                            and leaves_of(c) & chosen for c in conds)]
+                                            and leaves_of(c) & chosen for c in linking)]
+        related = [i for i in rest if any(i in leaves_of(c) and leaves_of(c) - {i} <= chosen
+                                          and leaves_of(c) & chosen for c in conds)]
         colo = [i for i in connected if any(collocated(c, chosen, i) for c in conds)]
-        pool = colo or connected or rest
+        pool = colo or connected or related or rest
         nxt = min(pool, key=lambda i: (sizes[i], i))
         order.append(nxt)
         chosen.add(nxt)
     return _left_deep(leaves, conds, order)
+
+
+def _is_equality(c) -> bool:
+    return isinstance(c, Binary) and c.op == "="
 
 
 def _left_deep(leaves: list, conds: list, order: list) -> LogicalPlan:
