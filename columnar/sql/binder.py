@@ -59,6 +59,7 @@ class Binder:
         self.sql = sql
         self._params_used = 0
         self.outer: bx.Scope | None = None  # the enclosing query's scope, inside a subquery
+        self._clock = bx.statement_clock()  # GETDATE()/SYSDATE: one instant for the whole statement
 
     # -- errors ----------------------------------------------------------------
     def error(self, cls, message: str, pos=None) -> Exception:
@@ -336,8 +337,8 @@ class Binder:
             plan = Scan(table, list(range(len(fields))), fields, qual)
             return plan, bx.Scope([bx.ScopeColumn(qual, f.name, f.type) for f in fields])
         if isinstance(ref, ast.SubqueryRef):
-            sub = Binder(self.catalog, self.params, self.sql)
-            sub._params_used = self._params_used
+            sub = copy.copy(self)  # same catalog, parameters and statement clock
+            sub.outer = None  # a derived table cannot see the enclosing query's columns
             bq = sub.bind_query(ref.query)
             self._params_used = sub._params_used
             names = list(bq.names)
@@ -560,9 +561,11 @@ class Binder:
             return self._aggregate(node, name, scope, aggs, err)
         if node.distinct or node.star:
             raise err(BinderError, f"DISTINCT or * specified, but {name} is not an aggregate function")
+        if node.approximate:
+            raise err(BinderError, f"APPROXIMATE is only allowed with COUNT(DISTINCT ...), not {name}")
+        if node.within_group:
+            raise err(BinderError, f"WITHIN GROUP is only allowed with ordered-set aggregates, not {name}")
         if name in bx.CLOCK_FUNCTIONS:  # one clock per statement: GETDATE() is constant within it
-            if getattr(self, "_clock", None) is None:
-                self._clock = bx.statement_clock()
             return bx.clock_function(name, len(node.args), self._clock, err)
         rewritten = self._rewrite_function(name, node, err)
         if rewritten is not None:
