@@ -2,7 +2,7 @@
 
 Role: part of the scalar function table (:data:`MATH_FUNCTIONS` is merged into
 :data:`columnar.exec.functions.FUNCTIONS`). The binder casts the arguments of
-the float functions to DOUBLE PRECISION (``columnar.sql.bind_expr``), so they
+the float functions to DOUBLE PRECISION (``columnar.sql.bind_functions``), so they
 run as one numpy ufunc over the whole column.
 
 Errors follow PostgreSQL / Redshift, checked on valid (non-NULL) rows only:

@@ -1,7 +1,8 @@
 """The binder: an AST statement in, a typed logical plan (or DDL description) out.
 
 Role: resolves table and column names against the catalog, types every
-expression (:mod:`columnar.sql.bind_expr`), checks the SQL rules (GROUP BY,
+expression (:mod:`columnar.sql.bind_expr`, scalar functions
+:mod:`columnar.sql.bind_functions`), checks the SQL rules (GROUP BY,
 aggregates, DISTKEY validity) and assembles the logical plan of a SELECT:
 
     FROM (Scan / Join)  →  WHERE (Filter)  →  GROUP BY / aggregates (Aggregate)
@@ -10,6 +11,11 @@ aggregates, DISTKEY validity) and assembles the logical plan of a SELECT:
 
 Place in the pipeline: parser → **binder** → optimizer → physical planner.
 Errors carry the line and column of the offending node with a caret.
+
+:class:`Binder` combines the query-block binding here with two mixins:
+aggregate calls (:mod:`columnar.sql.bind_aggregates`) and DDL / DML statements
+(:mod:`columnar.sql.bind_statements`, which also defines :class:`BoundQuery`
+and :class:`BoundInsert`).
 
 Not yet supported (issue #4): subqueries in expressions (IN / EXISTS /
 scalar), window functions, QUALIFY. Set operations, WITH (CTEs) and views
@@ -20,13 +26,15 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from dataclasses import dataclass
 
 from columnar.core.errors import BinderError, CatalogError, NotSupportedError, ProgrammingError
-from columnar.core.types import BIGINT, BOOLEAN, DOUBLE, NULL, DataType, Field, TypeId, type_from_name
+from columnar.core.types import BOOLEAN, NULL, DataType, Field, TypeId, type_from_name
 from columnar.sql import ast
 from columnar.sql import bind_expr as bx
+from columnar.sql import bind_functions as bf
 from columnar.sql import bind_setops
+from columnar.sql.bind_aggregates import AggregateBinder, _has_aggregate
+from columnar.sql.bind_statements import BoundInsert, BoundQuery, StatementBinder  # noqa: F401 (BoundInsert: re-exported)
 from columnar.sql.expr import (
     Binary, BoundExpr, Case, Cast, ColumnIndex, Const, InList, IsNull, Like, OuterRef, Subquery, Unary,
 )
@@ -34,23 +42,9 @@ from columnar.sql.logical import (
     AggCall, Aggregate, Filter, Join, Limit, LogicalPlan, OneRow, Project, Scan, Sort, SortKey,
     ValuesList,
 )
-from columnar.storage.catalog import Catalog, DistStyle, TableDef
+from columnar.storage.catalog import Catalog
 
-
-@dataclass
-class BoundQuery:
-    plan: LogicalPlan
-    names: list
-
-
-@dataclass
-class BoundInsert:
-    table: object
-    positions: list  # table column position of each source column
-    query: BoundQuery
-
-
-class Binder:
+class Binder(StatementBinder, AggregateBinder):
     """Binds one statement. ``params`` are the values of ``?`` placeholders."""
 
     def __init__(self, catalog: Catalog, params=None, sql: str = ""):
@@ -59,7 +53,7 @@ class Binder:
         self.sql = sql
         self._params_used = 0
         self.outer: bx.Scope | None = None  # the enclosing query's scope, inside a subquery
-        self._clock = bx.statement_clock()  # GETDATE()/SYSDATE: one instant for the whole statement
+        self._clock = bf.statement_clock()  # GETDATE()/SYSDATE: one instant for the whole statement
 
     # -- errors ----------------------------------------------------------------
     def error(self, cls, message: str, pos=None) -> Exception:
@@ -92,10 +86,6 @@ class Binder:
         if isinstance(q, ast.With):  # CTEs, inlined where referenced
             return bind_setops.bind_with(self, q)
         raise self.error(NotSupportedError, f"{type(q).__name__} queries are not supported", getattr(q, "pos", None))
-
-    def bind_create_view(self, s) -> object:
-        """``CREATE [OR REPLACE] VIEW``: the checked :class:`~columnar.storage.catalog.ViewDef`."""
-        return bind_setops.bind_create_view(self, s)
 
     def bind_values(self, v: ast.Values, defaults: list[BoundExpr] | None = None) -> BoundQuery:
         """Bind a VALUES list; ``defaults`` (one per column, INSERT only) replace ``DEFAULT``."""
@@ -438,7 +428,7 @@ class Binder:
             self._require_boolean(operand, "IS TRUE/FALSE", node)
             # x IS TRUE is never NULL: coalesce(x = value, false)
             eq = Binary("=", operand, Const(node.value, BOOLEAN), BOOLEAN)
-            out = bx.scalar_function("coalesce", [eq, Const(False, BOOLEAN)], err)
+            out = bf.scalar_function("coalesce", [eq, Const(False, BOOLEAN)], err)
             return Unary("not", out, BOOLEAN) if node.negated else out
         if isinstance(node, ast.Between):
             x = rec(node.operand)
@@ -456,7 +446,7 @@ class Binder:
             return InList(bx.cast_to(x, t), tuple(bx.cast_to(i, t) for i in items), node.negated)
         if isinstance(node, (ast.Like, ast.SimilarTo)):
             if isinstance(node, ast.SimilarTo):
-                return bx.similar_to(rec(node.operand), rec(node.pattern), node.negated, err)
+                return bf.similar_to(rec(node.operand), rec(node.pattern), node.negated, err)
             x, p = rec(node.operand), rec(node.pattern)
             if not (x.type.is_string or x.type.is_null) or not (p.type.is_string or p.type.is_null):
                 raise err(BinderError, f"operator does not exist: {x.type.sql().lower()} ~~ {p.type.sql().lower()}")
@@ -476,7 +466,7 @@ class Binder:
                 raise err(BinderError, f"cannot cast type interval to {t.sql().lower()}")
             return bx.cast_to(x, t)
         if isinstance(node, ast.Extract):
-            return bx.extract(node.field, rec(node.operand), err)
+            return bf.extract(node.field, rec(node.operand), err)
         if isinstance(node, ast.FunctionCall):
             return self._function(node, scope, aggs, err)
         if isinstance(node, (ast.InSubquery, ast.Exists, ast.ScalarSubquery)):
@@ -565,13 +555,13 @@ class Binder:
             raise err(BinderError, f"APPROXIMATE is only allowed with COUNT(DISTINCT ...), not {name}")
         if node.within_group:
             raise err(BinderError, f"WITHIN GROUP is only allowed with ordered-set aggregates, not {name}")
-        if name in bx.CLOCK_FUNCTIONS:  # one clock per statement: GETDATE() is constant within it
-            return bx.clock_function(name, len(node.args), self._clock, err)
+        if name in bf.CLOCK_FUNCTIONS:  # one clock per statement: GETDATE() is constant within it
+            return bf.clock_function(name, len(node.args), self._clock, err)
         rewritten = self._rewrite_function(name, node, err)
         if rewritten is not None:
             return self.expr(rewritten, scope, aggs)
         args = [self.expr(a, scope, aggs) for a in node.args]
-        return bx.scalar_function(name, args, err)
+        return bf.scalar_function(name, args, err)
 
     @staticmethod
     def _rewrite_function(name: str, node: ast.FunctionCall, err):
@@ -605,314 +595,8 @@ class Binder:
             return ast.Case(None, tuple(whens), default, pos=pos)
         return None
 
-    def _aggregate(self, node, name, scope, aggs, err) -> BoundExpr:
-        """Bind one aggregate call into an :class:`AggCall` (result types as Redshift
-        documents them) and collect it in ``aggs``; returns its :class:`AggRef`."""
-        func = bx.AGGREGATES[name]
-        ordered = func in ("listagg", "percentile_cont", "percentile_disc")
-        if node.within_group and not ordered:
-            raise err(BinderError, f"WITHIN GROUP is not allowed for function {name}")
-        if node.approximate and not (func == "count" and node.distinct) and func != "percentile_disc":
-            raise err(BinderError, "APPROXIMATE is only allowed with COUNT(DISTINCT ...) and PERCENTILE_DISC")
-        if any(_has_aggregate(a) for a in node.args + tuple(o.expr for o in node.within_group)):
-            raise err(BinderError, "aggregate function calls cannot be nested")
-        if node.star:
-            if name != "count":
-                raise err(BinderError, f"{name}(*) is not valid")
-            call = AggCall("count_star", None, False, BIGINT)
-        elif func == "listagg":
-            call = self._listagg(node, scope, err)
-        elif func in ("median", "percentile_cont", "percentile_disc"):
-            call = self._percentile(node, name, func, scope, err)
-        else:
-            if len(node.args) != 1:
-                raise err(BinderError, f"function {name} takes exactly one argument")
-            call = self._simple_aggregate(node, name, func, self.expr(node.args[0], scope, None), err)
-        order = call.within_group
-        if order is not None and any(a.within_group not in (None, order) for a in aggs):
-            # Redshift: LISTAGG, MEDIAN and PERCENTILE_CONT/DISC of one query sort alike
-            raise err(BinderError, "within group ORDER BY clauses for aggregate functions must be the same")
-        if call in aggs:
-            j = aggs.index(call)
-        else:
-            aggs.append(call)
-            j = len(aggs) - 1
-        return bx.AggRef(j, call.type)
-
-    @staticmethod
-    def _simple_aggregate(node, name: str, func: str, arg: BoundExpr, err) -> AggCall:
-        t = arg.type
-        if func == "count":
-            if node.approximate:  # HyperLogLog: two-phase, so not a DISTINCT aggregate for the planner
-                return AggCall("approx_count_distinct", arg, False, BIGINT)
-            return AggCall("count", arg, node.distinct, BIGINT)
-        if func in ("min", "max"):
-            if t.id is TypeId.INTERVAL:
-                raise err(BinderError, f"function {name}(interval) does not exist")
-            return AggCall(func, arg, node.distinct, t if not t.is_null else DataType.varchar(256))
-        if func in ("bool_and", "bool_or"):
-            # "operates on a single Boolean or integer column or expression"
-            if not (t.id is TypeId.BOOLEAN or t.is_null or t.is_integer):
-                raise err(BinderError, f"function {name}({t.sql().lower()}) does not exist")
-            return AggCall(func, bx.cast_to(arg, BOOLEAN), node.distinct, BOOLEAN)
-        if t.is_null:
-            arg, t = bx.cast_to(arg, DOUBLE), DOUBLE
-        if not t.is_numeric:
-            raise err(BinderError, f"function {name}({t.sql().lower()}) does not exist")
-        if func in ("sum", "avg"):
-            # SUM and AVG of SMALLINT/INTEGER/BIGINT are BIGINT (AVG truncated toward
-            # zero; a SUM past the BIGINT range raises); of DECIMAL(p,s) DECIMAL(38,s)
-            rt = DOUBLE if t.is_float else DataType.decimal(38, t.scale) if t.is_decimal else BIGINT
-            return AggCall(func, arg, node.distinct, rt)
-        # STDDEV/VARIANCE: "regardless of the data type of the expression, the
-        # return type ... is a double precision number"
-        return AggCall(func, arg, node.distinct, DOUBLE)
-
-    def _percentile(self, node, name: str, func: str, scope, err) -> AggCall:
-        """MEDIAN(x) = PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY x).
-
-        Result types (DG: MEDIAN, PERCENTILE_CONT): a float argument gives DOUBLE
-        PRECISION, DATE and TIMESTAMP keep their type, SMALLINT/INTEGER/BIGINT and
-        DECIMAL give DECIMAL. The DECIMAL's scale is undocumented; the documented
-        examples show ``1.0`` for a SMALLINT column, so we use DECIMAL(38, s + 1)
-        (scale 1 for integers), which also holds every MEDIAN exactly.
-        PERCENTILE_DISC returns one of the values: the argument's type.
-        """
-        from fractions import Fraction  # noqa: PLC0415 (kept local: binder imports are shared)
-
-        if node.distinct:
-            raise err(BinderError, f"DISTINCT is not supported for function {name}")
-        if func == "median":
-            if len(node.args) != 1:
-                raise err(BinderError, "function median takes exactly one argument")
-            value, fraction, desc = self.expr(node.args[0], scope, None), Fraction(1, 2), False
-        else:
-            if len(node.args) != 1 or len(node.within_group) != 1:
-                raise err(BinderError, f"function {name} takes one percentile and WITHIN GROUP (ORDER BY one expression)")
-            p = self.expr(node.args[0], scope, None)
-            if not (isinstance(p, Const) and p.value is not None and p.type.is_numeric):
-                raise err(BinderError, f"the percentile of {name} must be a numeric constant")
-            if p.type.is_decimal:
-                fraction = Fraction(int(p.value), 10**p.type.scale)
-            else:
-                fraction = Fraction(repr(p.value) if p.type.is_float else int(p.value))
-            if not 0 <= fraction <= 1:
-                raise err(BinderError, f"the percentile of {name} must be between 0 and 1")
-            item = node.within_group[0]
-            value, desc = self.expr(item.expr, scope, None), item.desc
-        t = value.type
-        if t.is_null:
-            value, t = bx.cast_to(value, DOUBLE), DOUBLE
-        if not (t.is_numeric or t.is_temporal):
-            raise err(BinderError, f"function {name}({t.sql().lower()}) does not exist")
-        if func == "percentile_disc" or t.is_float or t.is_temporal:
-            rt = DOUBLE if func != "percentile_disc" and t.is_float else t
-        else:
-            rt = DataType.decimal(38, min(t.scale + 1, 38))
-        return AggCall(func, value, False, rt, (fraction, desc))
-
-    def _listagg(self, node, scope, err) -> AggCall:
-        """LISTAGG([DISTINCT] value [, 'delimiter']) [WITHIN GROUP (ORDER BY ...)]:
-        VARCHAR(MAX); NULL and '' values are skipped; no delimiter by default."""
-        from columnar.sql.logical import OrderedArg  # noqa: PLC0415 (kept local: binder imports are shared)
-
-        if not 1 <= len(node.args) <= 2:
-            raise err(BinderError, "function listagg takes one or two arguments")
-        value = self.expr(node.args[0], scope, None)
-        if value.type.id is TypeId.INTERVAL:
-            raise err(BinderError, "function listagg(interval) does not exist")
-        if not value.type.is_string:
-            value = bx.cast_to(value, DataType.varchar(65535))
-        delimiter = ""
-        if len(node.args) == 2:
-            d = self.expr(node.args[1], scope, None)
-            if not (isinstance(d, Const) and (d.value is None or isinstance(d.value, str))):
-                raise err(BinderError, "the delimiter of listagg must be a string constant")
-            delimiter = d.value or ""
-        arg = value
-        if node.within_group:
-            keys = tuple(self.expr(o.expr, scope, None) for o in node.within_group)
-            for k in keys:
-                if k.type.id is TypeId.INTERVAL:
-                    raise err(BinderError, "could not identify an ordering operator for type interval")
-            desc = tuple(o.desc for o in node.within_group)
-            nulls_first = tuple(o.desc if o.nulls_first is None else o.nulls_first for o in node.within_group)
-            arg = OrderedArg(value, keys, desc, nulls_first, value.type)
-        return AggCall("listagg", arg, node.distinct, DataType.varchar(65535), (delimiter,))  # VARCHAR(MAX)
-
-    # -- statements ---------------------------------------------------------------
-    def bind_create_table(self, s: ast.CreateTable) -> TableDef:
-        fields, not_null, defaults = [], set(), {}
-        col_distkeys = [c.name for c in s.columns if c.distkey]
-        col_sortkeys = tuple(c.name for c in s.columns if c.sortkey)
-        for c in s.columns:
-            try:
-                t = type_from_name(c.type.name, c.type.params)
-            except ProgrammingError as e:
-                raise self.error(type(e), str(e), c.pos) from None
-            except NotSupportedError as e:
-                raise self.error(NotSupportedError, str(e), c.pos) from None
-            fields.append(Field(c.name, t, not (c.not_null or c.primary_key)))
-            if c.not_null or c.primary_key or c.identity:
-                not_null.add(c.name)
-            if c.default is not None:
-                d = self.expr(c.default, bx.Scope([]))
-                if not isinstance(d, Const):
-                    raise self.error(NotSupportedError, "DEFAULT must be a constant", c.default.pos)
-                defaults[c.name] = bx.cast_to(d, t)
-        a = s.attributes
-        if len(col_distkeys) > 1:
-            raise self.error(BinderError, "only one column can be the DISTKEY", s.pos)
-        distkey = a.distkey
-        if col_distkeys:
-            if distkey is not None and distkey != col_distkeys[0]:
-                raise self.error(BinderError, "DISTKEY given both on a column and as a table attribute", s.pos)
-            distkey = col_distkeys[0]
-        if a.sortkey and col_sortkeys:
-            raise self.error(BinderError, "SORTKEY given both on columns and as a table attribute", s.pos)
-        style = DistStyle(a.diststyle.upper()) if a.diststyle else DistStyle.AUTO
-        if a.diststyle is None and distkey is not None:
-            style = DistStyle.KEY
-        primary_key = tuple(s.primary_key) or tuple(c.name for c in s.columns if c.primary_key)
-        encodings = {c.name: c.encode.upper() for c in s.columns if c.encode}
-        try:
-            return TableDef(
-                self.catalog.normalize(s.name), fields, style, distkey, tuple(a.sortkey or col_sortkeys),
-                a.sortkey_style if a.sortkey_style != "AUTO" else None, frozenset(not_null), defaults,
-                primary_key, encodings,
-            )
-        except ProgrammingError as e:
-            raise self.error(type(e), str(e), s.pos) from None
-
-    def bind_ctas(self, s: ast.CreateTableAs) -> tuple[TableDef, BoundQuery]:
-        bq = self.bind_query(s.query)
-        names = list(bq.names)
-        if s.column_names:
-            if len(s.column_names) != len(names):
-                raise self.error(BinderError, "CREATE TABLE AS column list does not match the query", s.pos)
-            names = list(s.column_names)
-        fields = []
-        for n, f in zip(names, bq.plan.schema):
-            t = f.type
-            if t.is_null:
-                t = DataType.varchar(256)
-            if t.id is TypeId.INTERVAL:
-                raise self.error(BinderError, f'column "{n}" has type interval, which a table cannot hold', s.pos)
-            fields.append(Field(n, t))
-        a = s.attributes
-        style = DistStyle(a.diststyle.upper()) if a.diststyle else (DistStyle.KEY if a.distkey else DistStyle.AUTO)
-        try:
-            d = TableDef(self.catalog.normalize(s.name), fields, style, a.distkey, tuple(a.sortkey),
-                         a.sortkey_style if a.sortkey_style != "AUTO" else None)
-        except ProgrammingError as e:
-            raise self.error(type(e), str(e), s.pos) from None
-        return d, bq
-
-    def bind_insert(self, s: ast.Insert) -> BoundInsert:
-        try:
-            table = self.catalog.get(s.table)
-        except CatalogError as e:
-            raise self.error(CatalogError, str(e), s.pos) from None
-        d = table.definition
-        if s.columns:
-            positions = []
-            for c in s.columns:
-                if c in (d.column_names[p] for p in positions):
-                    raise self.error(BinderError, f'column "{c}" specified more than once', s.pos)
-                try:
-                    positions.append(d.index_of(c))
-                except CatalogError as e:
-                    raise self.error(CatalogError, str(e), s.pos) from None
-        else:
-            positions = list(range(len(d.fields)))
-        fields = d.fields
-
-        def default(p: int) -> BoundExpr:
-            f = fields[p]
-            return d.defaults.get(f.name) or Const(None, f.type)
-
-        if s.source is None:  # INSERT INTO t DEFAULT VALUES
-            row = [default(p) for p in positions]
-            bq = BoundQuery(ValuesList([row], [Field(fields[p].name, e.type) for p, e in zip(positions, row)]),
-                            [fields[p].name for p in positions])
-        elif isinstance(s.source, ast.Values):
-            bq = self.bind_values(s.source, [default(p) for p in positions])
-        else:
-            bq = self.bind_query(s.source)
-        width = len(bq.plan.schema)
-        if width > len(positions):
-            raise self.error(BinderError, "INSERT has more expressions than target columns", s.pos)
-        if width < len(positions):
-            if s.columns:
-                raise self.error(BinderError, "INSERT has more target columns than expressions", s.pos)
-            positions = positions[:width]
-        return BoundInsert(table, positions, bq)
-
-    def bind_alter_table(self, s: ast.AlterTable) -> tuple:
-        """``ALTER TABLE t ALTER DISTSTYLE/DISTKEY/SORTKEY``: the stored table and its new
-        :class:`TableDef`, checked by ``TableDef.validate`` (DISTKEY column and type).
-
-        The new definition says what the user asked for; where an ``AUTO`` table's rows
-        go is decided when they are re-placed (``columnar.exec.dml.redistribute``).
-        """
-        try:
-            name = self.catalog.normalize(s.table)
-            if name not in self.catalog.names():
-                if self.catalog.exists(name):
-                    raise CatalogError(f'"{name}" is a system view and cannot be altered')
-                raise CatalogError(f'relation "{name}" does not exist')
-        except CatalogError as e:
-            raise self.error(CatalogError, str(e), s.pos) from None
-        table = self.catalog.get(name)
-        d = table.definition
-        changes: dict = {}
-        if s.diststyle is not None:
-            style = DistStyle(s.diststyle)
-            changes["diststyle"] = style
-            changes["distkey"] = s.distkey if style is DistStyle.KEY else None
-        if s.sortkey is not None:
-            if d.sortkey_style == "INTERLEAVED":
-                raise self.error(BinderError, f'cannot alter the sort key of table "{name}": '
-                                 "an INTERLEAVED sort key cannot be altered", s.pos)
-            changes["sortkey"] = tuple(s.sortkey)
-            changes["sortkey_style"] = "COMPOUND" if s.sortkey_style == "COMPOUND" else None
-        # validate() reads a DISTKEY on an AUTO table as DISTSTYLE KEY; an AUTO(KEY(c))
-        # table whose distribution is not being changed keeps its automatic key as is.
-        auto_key = d.distkey if d.diststyle is DistStyle.AUTO and "diststyle" not in changes else None
-        if auto_key is not None:
-            changes["distkey"] = None
-        try:
-            new = dataclasses.replace(d, **changes)
-        except ProgrammingError as e:
-            raise self.error(type(e), str(e), s.pos) from None
-        if auto_key is not None:
-            new.distkey = auto_key
-        return table, new
-
 
 # --- helpers -------------------------------------------------------------------------
-
-
-def _has_aggregate(node) -> bool:
-    """Does an AST expression call an aggregate (outside subqueries)?"""
-    if isinstance(node, ast.FunctionCall) and node.name.lower() in bx.AGGREGATES and node.over is None:
-        return True
-    if isinstance(node, (ast.ScalarSubquery, ast.Exists, ast.InSubquery, ast.Select)):
-        return False
-    if dataclasses.is_dataclass(node):
-        for f in dataclasses.fields(node):
-            v = getattr(node, f.name)
-            if _has_aggregate_value(v):
-                return True
-    return False
-
-
-def _has_aggregate_value(v) -> bool:
-    if isinstance(v, tuple):
-        return any(_has_aggregate_value(x) for x in v)
-    if dataclasses.is_dataclass(v) and not isinstance(v, type):
-        return _has_aggregate(v)
-    return False
 
 
 def _map_nested(x, fn):
@@ -925,4 +609,3 @@ def _map_nested(x, fn):
 
 def _name_of(e: BoundExpr, pos: int, names: list) -> str:
     return names[pos] if pos < len(names) else str(e)
-

@@ -8,7 +8,7 @@ import pytest
 
 from columnar.core.types import DATE, TIMESTAMP, DataType, Field
 from columnar.exec.functions import FUNCTIONS
-from columnar.sql.bind_expr import DATEPART_ALIASES, EXTRACT_FIELDS, INTERVAL_PARTS
+from columnar.sql.bind_functions import DATEPART_ALIASES, EXTRACT_FIELDS, INTERVAL_PARTS
 from columnar.sql.binder import Binder
 from columnar.sql.expr import Func, walk
 from columnar.sql.parser import parse_one
