@@ -264,6 +264,23 @@ def like_match(sa, pattern: str, case_insensitive: bool = False, escape: str | N
 
 
 @njit
+def copy_ranges(data, begin, end, total):
+    """Offsets + bytes of the strings ``data[begin[i]:end[i]]`` (``total`` bytes
+    in all): the output step of substring and trim kernels."""
+    n = len(begin)
+    off = np.empty(n + 1, np.int64)
+    off[0] = 0
+    out = np.empty(total, np.uint8)
+    p = 0
+    for i in range(n):
+        length = end[i] - begin[i]
+        out[p : p + length] = data[begin[i] : end[i]]
+        p += length
+        off[i + 1] = p
+    return off, out
+
+
+@njit
 def _cmp(da, a0, a1, db, b0, b1):
     la = a1 - a0
     lb = b1 - b0

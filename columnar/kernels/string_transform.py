@@ -33,7 +33,7 @@ from columnar.core.errors import DataError
 from columnar.core.strings import DictArray, StringArray
 from columnar.kernels._jit import njit
 from columnar.kernels.columns import decode_strings, take_strings
-from columnar.kernels.string_match import _as_strings, _encode, _per_value
+from columnar.kernels.string_match import _as_strings, _encode, _per_value, copy_ranges
 
 _I64_MAX = 2**63 - 1
 
@@ -191,16 +191,7 @@ def _substring_kernel(offsets, data, start, sstep, length, lstep, has_length, as
         begin[i] = b
         end[i] = f
         total += f - b
-    off = np.empty(n + 1, np.int64)
-    off[0] = 0
-    out = np.empty(total, np.uint8)
-    p = 0
-    for i in range(n):
-        length = end[i] - begin[i]
-        out[p : p + length] = data[begin[i] : end[i]]
-        p += length
-        off[i + 1] = p
-    return off, out
+    return copy_ranges(data, begin, end, total)
 
 
 def _param(x) -> tuple[np.ndarray, int]:

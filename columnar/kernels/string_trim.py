@@ -21,7 +21,7 @@ import numpy as np
 
 from columnar.core.strings import StringArray
 from columnar.kernels._jit import njit
-from columnar.kernels.string_match import _as_strings
+from columnar.kernels.string_match import _as_strings, copy_ranges
 
 
 # ---------------------------------------------------------------- TRIM
@@ -75,16 +75,7 @@ def _trim_ascii_kernel(offsets, data, table, leading, trailing):
         begin[i] = s
         end[i] = e
         total += e - s
-    off = np.empty(n + 1, np.int64)
-    off[0] = 0
-    out = np.empty(total, np.uint8)
-    p = 0
-    for i in range(n):
-        length = end[i] - begin[i]
-        out[p : p + length] = data[begin[i] : end[i]]
-        p += length
-        off[i + 1] = p
-    return off, out
+    return copy_ranges(data, begin, end, total)
 
 
 @njit
@@ -113,16 +104,7 @@ def _trim_kernel(offsets, data, set_data, set_off, leading, trailing):
         begin[i] = s
         end[i] = e
         total += e - s
-    off = np.empty(n + 1, np.int64)
-    off[0] = 0
-    out = np.empty(total, np.uint8)
-    p = 0
-    for i in range(n):
-        length = end[i] - begin[i]
-        out[p : p + length] = data[begin[i] : end[i]]
-        p += length
-        off[i + 1] = p
-    return off, out
+    return copy_ranges(data, begin, end, total)
 
 
 def trim(sa, chars: str = " ", side: str = "both") -> StringArray:
