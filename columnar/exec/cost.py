@@ -99,6 +99,7 @@ from columnar.exec.operators.sort import Sort
 from columnar.exec.operators.top_n import TopN
 from columnar.exec.operators.unique import Unique
 from columnar.exec.operators.values import Values
+from columnar.exec.operators.window import Window
 from columnar.sql import expr as E
 
 SCAN_ROW_COST = 0.01
@@ -310,6 +311,11 @@ class CostModel:
             n = c.rows
             startup = c.total + TOP_SORT_COST + 2 * CPU_OPERATOR_COST * n * math.log2(max(2.0, n))
             return startup, startup + CPU_OPERATOR_COST * n, n
+        if isinstance(op, Window):  # a sort per slice, then a pass per function
+            c = self.estimate(op.children[0])
+            n = c.rows
+            startup = c.total + 2 * CPU_OPERATOR_COST * n * math.log2(max(2.0, n))
+            return startup, startup + CPU_OPERATOR_COST * n * len(op.calls), n
         if isinstance(op, Limit):
             c = self.estimate(op.children[0])
             available = max(0.0, c.rows - op.offset)

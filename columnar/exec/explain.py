@@ -71,6 +71,7 @@ from columnar.exec.operators.seq_scan import SeqScan
 from columnar.exec.operators.sort import Sort
 from columnar.exec.operators.top_n import TopN
 from columnar.exec.operators.values import Values
+from columnar.exec.operators.window import Window
 from columnar.sql import expr as E
 from columnar.sql.logical import render as render_logical
 
@@ -165,6 +166,10 @@ class _RedshiftView:
             return self._merge(op)
         if isinstance(op, (Sort, TopN)):
             node = self._new("XN Sort", op, [f"Sort Key: {sort_keys_text(op.keys)}"])
+            node.children = [self._input(op.children[0], node)]
+            return node
+        if isinstance(op, Window):
+            node = self._new("XN Window", op, window_details(op.calls))
             node.children = [self._input(op.children[0], node)]
             return node
         if isinstance(op, Limit):
@@ -483,6 +488,19 @@ def sort_keys_text(keys) -> str:
             text += " NULLS FIRST" if k.nulls_first else " NULLS LAST"
         out.append(text)
     return ", ".join(out)
+
+
+def window_details(calls) -> list[str]:
+    """``Partition: ...`` and ``Order: ...`` lines of an XN Window, once per distinct text."""
+    out = []
+    for c in calls:
+        lines = []
+        if c.partition_by:
+            lines.append("Partition: " + ", ".join(sql_text(p) for p in c.partition_by))
+        if c.order_by:
+            lines.append("Order: " + sort_keys_text(c.order_by))
+        out += [line for line in lines if line not in out]
+    return out
 
 
 def hash_cond_text(outer_keys, inner_keys) -> str:

@@ -27,6 +27,10 @@ Aggregates run in one phase when the input is distributed on a group key,
 otherwise as partial → DIST (or → leader) → final. ORDER BY sorts on each
 slice, sends to the leader and merges there (XN Sort → XN Network → XN Merge).
 
+Window functions: each partition must be on one slice, so XN Window runs
+after a redistribution on a PARTITION BY column (none if the input is already
+distributed on it), or at the leader when no plain column partitions them all.
+
 Set operations: UNION ALL appends its inputs slice by slice and moves nothing
 (a replicated or leader input is taken once). UNION, INTERSECT and EXCEPT
 need equal rows on one slice: the inputs are redistributed on all their
@@ -56,6 +60,7 @@ from columnar.exec.operators.sort import Sort as SortOp
 from columnar.exec.operators.top_n import TopN
 from columnar.exec.operators.unique import Unique
 from columnar.exec.operators.values import Values
+from columnar.exec.operators.window import Window as WindowOp
 from columnar.sql import logical as L
 from columnar.core.errors import NotSupportedError
 from columnar.core.types import BOOLEAN
@@ -130,6 +135,8 @@ class PhysicalPlanner:
             return self._aggregate(node)
         if isinstance(node, L.SetOp):
             return self._union(node) if node.op == "union" else self._intersect_except(node)
+        if isinstance(node, L.Window):
+            return self._window(node)
         if isinstance(node, L.Sort):
             return self._sort(node, None)
         if isinstance(node, L.Limit):
@@ -163,6 +170,26 @@ class PhysicalPlanner:
             child = self._with(step, child.dist)
             child = self._with(Gather(child), LEADER)
         return self._with(SortOp(child, node.keys, limit, "XN Merge"), LEADER)
+
+    def _window(self, node: L.Window) -> PhysicalOp:
+        """XN Window needs each partition on one slice: stay if distributed on a
+        PARTITION BY column every call shares, else redistribute on one (the first
+        call's first, preferably), else (computed keys, no PARTITION BY) gather."""
+        child = self._plan(node.input)
+        if child.dist != LEADER:
+            child = self._slices(child)
+            shared = set.intersection(*({p.index for p in c.partition_by if isinstance(p, ColumnIndex)}
+                                        for c in node.calls))
+            first = node.calls[0].partition_by[:1]
+            if child.dist.kind == "key" and len(child.dist.keys) == 1 and child.dist.keys[0] in shared:
+                pass
+            elif shared:
+                col = first[0].index if first and isinstance(first[0], ColumnIndex) and first[0].index in shared \
+                    else min(shared)
+                child = self._with(Redistribute(child, [col]), Dist("key", (col,)))
+            else:
+                child = self._with(Gather(child), LEADER)
+        return self._with(WindowOp(child, node.calls, node.schema), child.dist)
 
     def _aggregate(self, node: L.Aggregate) -> PhysicalOp:
         """One phase when the rows of each group already share a slice, or when an

@@ -30,7 +30,7 @@ Our segmentation rule, read bottom-up from the plan's leaves:
    (HashAggregate, every mode, so partial/DIST/final reads AGGR, DIST, SCAN,
    AGGR as in the doc samples), ``sort`` (Sort, TopN), ``merge`` (the leader's
    Sort labelled XN Merge), ``limit``, ``project``, ``nloop``, ``unique``
-   (UNION's duplicate removal).
+   (UNION's duplicate removal), ``window`` (XN Window).
 7. Set operations: an Append (UNION ALL) continues its first input's segment;
    every other input ends its own segment with a ``save`` step (its rows
    written to a worktable the first segment reads). INTERSECT / EXCEPT run as
@@ -48,7 +48,7 @@ network scan after it what each slice *received*.
 
 Simplified versus Redshift: no streams (``stm`` is 0); aggregates and sorts
 do not end segments (Redshift sometimes materialises them into a worktable
-read by the next segment); no ``window``, ``parse``, ``insert`` or
+read by the next segment); no ``parse``, ``insert`` or
 ``delete`` steps (``save`` only for the inputs of a UNION ALL); non-scan
 labels carry no worktable id (``aggr``, not ``aggr   tbl=263``). Time is measured per operator, not per
 slice: every slice of a step shows the operator's own time; steps are laid
@@ -75,6 +75,7 @@ from columnar.exec.operators.sort import Sort
 from columnar.exec.operators.top_n import TopN
 from columnar.exec.operators.unique import Unique
 from columnar.exec.operators.values import Values
+from columnar.exec.operators.window import Window
 
 LEADER_SLICE = 10000
 WORKTABLE = "Internal Worktable"
@@ -83,7 +84,7 @@ SCAN_NETWORK, SCAN_PERMANENT, SCAN_TRANSIENT = 1, 2, 3  # STL_SCAN.type ids
 
 _EXCHANGES = {Redistribute: "dist", ToSingleSlice: "dist", Broadcast: "bcast", Gather: "return"}
 _LABELS = {HashAggregate: "aggr", TopN: "sort", Limit: "limit", Project: "project", NestedLoopJoin: "nloop",
-           Unique: "unique"}
+           Unique: "unique", Window: "window"}
 
 
 @dataclass

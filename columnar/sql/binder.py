@@ -17,8 +17,8 @@ aggregate calls (:mod:`columnar.sql.bind_aggregates`) and DDL / DML statements
 (:mod:`columnar.sql.bind_statements`, which also defines :class:`BoundQuery`
 and :class:`BoundInsert`).
 
-Not yet supported (issue #4): subqueries in expressions (IN / EXISTS /
-scalar), window functions, QUALIFY. Set operations, WITH (CTEs) and views
+Window functions and QUALIFY are bound by :mod:`columnar.sql.bind_windows`
+(a third mixin) into a Window node above HAVING. Set operations, WITH (CTEs) and views
 are bound by :mod:`columnar.sql.bind_setops`.
 """
 
@@ -35,6 +35,7 @@ from columnar.sql import bind_functions as bf
 from columnar.sql import bind_setops
 from columnar.sql.bind_aggregates import AggregateBinder, _has_aggregate
 from columnar.sql.bind_statements import BoundInsert, BoundQuery, StatementBinder  # noqa: F401 (BoundInsert: re-exported)
+from columnar.sql.bind_windows import WindowBinder
 from columnar.sql.expr import (
     Binary, BoundExpr, Case, Cast, ColumnIndex, Const, InList, IsNull, Like, OuterRef, Subquery, Unary,
 )
@@ -44,7 +45,7 @@ from columnar.sql.logical import (
 )
 from columnar.storage.catalog import Catalog
 
-class Binder(StatementBinder, AggregateBinder):
+class Binder(StatementBinder, AggregateBinder, WindowBinder):
     """Binds one statement. ``params`` are the values of ``?`` placeholders."""
 
     def __init__(self, catalog: Catalog, params=None, sql: str = ""):
@@ -118,8 +119,8 @@ class Binder(StatementBinder, AggregateBinder):
         return BoundQuery(ValuesList(rows, [Field(n, t) for n, t in zip(names, types)]), names)
 
     def bind_select(self, s: ast.Select) -> BoundQuery:
-        if s.qualify is not None:
-            raise self.error(NotSupportedError, "QUALIFY is not supported yet", s.pos)
+        self._window_ctx = None  # window calls are collected only while the select list, ORDER BY, QUALIFY bind
+        self._check_no_windows(s)
         if s.from_:
             plan, scope = self.bind_from(s.from_)
         else:
@@ -141,19 +142,25 @@ class Binder(StatementBinder, AggregateBinder):
             aggs: list[AggCall] = []
             groups = [self._bind_group_item(g, items, scope) for g in s.group_by]
             lift = self._lifter(groups, aggs)
+            self._open_windows(lift)
             select_exprs = [lift(self.expr(it.expr, scope, aggs), it.expr) for it in items]
             having = None
             if s.having is not None:
                 having = lift(self.expr(s.having, scope, aggs), s.having)
                 self._require_boolean(having, "HAVING", s.having)
             order_exprs = [self._order_expr(o, items, names, scope, aggs, lift) for o in s.order_by]
+            qualify = self._bind_qualify(s, scope, aggs, lift)
             schema = [Field(str(g), g.type) for g in groups] + [Field(a.func, a.type) for a in aggs]
             plan = Aggregate(plan, groups, aggs, schema)
             if having is not None:
                 plan = Filter(plan, having)
         else:
+            self._open_windows(None)
             select_exprs = [self.expr(it.expr, scope) for it in items]
             order_exprs = [self._order_expr(o, items, names, scope, None, None) for o in s.order_by]
+            qualify = self._bind_qualify(s, scope, None, None)
+        # window functions (and QUALIFY) run after GROUP BY / HAVING: columnar.sql.bind_windows
+        plan, select_exprs, order_exprs = self._close_windows(plan, qualify, select_exprs, order_exprs)
 
         # ORDER BY: output positions, or hidden extra columns of the projection.
         exprs = list(select_exprs)
@@ -186,6 +193,14 @@ class Binder(StatementBinder, AggregateBinder):
             plan = Project(plan, [ColumnIndex(i, e.type, names[i]) for i, e in enumerate(select_exprs)],
                            [Field(n, e.type) for n, e in zip(names, select_exprs)])
         return BoundQuery(plan, names)
+
+    def _bind_qualify(self, s: ast.Select, scope, aggs, lift):
+        if s.qualify is None:
+            return None
+        q = self.expr(s.qualify, scope, aggs)
+        q = lift(q, s.qualify) if lift is not None else q
+        self._require_boolean(q, "QUALIFY", s.qualify)
+        return q
 
     def _limit(self, s: ast.Select):
         def value(node, what):
@@ -543,8 +558,8 @@ class Binder(StatementBinder, AggregateBinder):
 
     def _function(self, node: ast.FunctionCall, scope, aggs, err) -> BoundExpr:
         name = node.name.lower()
-        if node.over is not None:
-            raise err(NotSupportedError, "window functions are not supported yet")
+        if node.over is not None:  # columnar.sql.bind_windows
+            return self._window(node, name, scope, aggs, err)
         if name in bx.AGGREGATES:
             if aggs is None:
                 raise err(BinderError, f"aggregate function {name} is not allowed here")

@@ -349,3 +349,85 @@ def render(plan: LogicalPlan, indent: int = 0) -> str:
     for c in plan.children():
         lines.append(render(c, indent + 1))
     return "\n".join(lines)
+
+
+# Window functions (columnar.sql.bind_windows binds them; columnar.exec.operators.window runs them).
+RANKING_WINDOW_FUNCTIONS = frozenset({"row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile"})
+OFFSET_WINDOW_FUNCTIONS = frozenset({"lag", "lead"})
+VALUE_WINDOW_FUNCTIONS = frozenset({"first_value", "last_value", "nth_value"})
+AGGREGATE_WINDOW_FUNCTIONS = frozenset({"sum", "avg", "count", "count_star", "min", "max"})
+
+
+@dataclass(frozen=True)
+class WindowFrame:
+    """A normalised frame: ``mode`` is ``rows`` or ``range``; ``start`` and
+    ``end`` are row offsets from the current row (``-2`` = 2 PRECEDING,
+    ``0`` = CURRENT ROW, ``1`` = 1 FOLLOWING), ``None`` = UNBOUNDED. A
+    ``range`` frame ending at CURRENT ROW (0) includes the current row's peers."""
+
+    mode: str
+    start: Optional[int]
+    end: Optional[int]
+
+    def __str__(self) -> str:
+        def bound(v, unbounded):
+            if v is None:
+                return f"UNBOUNDED {unbounded}"
+            return "CURRENT ROW" if v == 0 else f"{abs(v)} {'PRECEDING' if v < 0 else 'FOLLOWING'}"
+
+        return f"{self.mode.upper()} BETWEEN {bound(self.start, 'PRECEDING')} AND {bound(self.end, 'FOLLOWING')}"
+
+
+@dataclass(frozen=True)
+class WindowCall:
+    """One window function call: ``func`` (lower case; ``count_star`` for
+    COUNT(*)), its ``args`` (bound expressions over the Window's input;
+    constants for NTILE's n, LAG/LEAD's offset and default, NTH_VALUE's n),
+    ``partition_by`` (expressions), ``order_by`` (:class:`SortKey` s), the
+    normalised ``frame`` (None for ranking and offset functions) and the
+    result ``type``."""
+
+    func: str
+    args: tuple
+    partition_by: tuple
+    order_by: tuple
+    frame: Optional[WindowFrame]
+    type: DataType
+
+    def expressions(self) -> list:
+        return list(self.args) + list(self.partition_by) + [k.expr for k in self.order_by]
+
+    def map_exprs(self, fn) -> "WindowCall":
+        """The same call with ``fn`` applied to every expression it holds."""
+        return WindowCall(self.func, tuple(fn(a) for a in self.args), tuple(fn(p) for p in self.partition_by),
+                          tuple(SortKey(fn(k.expr), k.desc, k.nulls_first) for k in self.order_by),
+                          self.frame, self.type)
+
+    def __str__(self) -> str:
+        args = "*" if self.func == "count_star" else ", ".join(map(str, self.args))
+        name = "count" if self.func == "count_star" else self.func
+        over = []
+        if self.partition_by:
+            over.append("PARTITION BY " + ", ".join(map(str, self.partition_by)))
+        if self.order_by:
+            over.append("ORDER BY " + ", ".join(map(str, self.order_by)))
+        if self.frame is not None:
+            over.append(str(self.frame))
+        return f"{name}({args}) OVER ({' '.join(over)})"
+
+
+@dataclass(eq=False)
+class Window(LogicalPlan):
+    """Window functions over ``input``: the output is the input's columns
+    followed by one column per call in ``calls`` (input rows are neither
+    added nor removed)."""
+
+    input: LogicalPlan
+    calls: list
+    schema: list
+
+    def children(self):
+        return [self.input]
+
+    def describe(self) -> str:
+        return "Window " + ", ".join(map(str, self.calls))

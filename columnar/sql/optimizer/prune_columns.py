@@ -18,6 +18,7 @@ import dataclasses
 from columnar.sql.expr import ColumnIndex, columns_used
 from columnar.sql.logical import (
     Aggregate, EnforceSingleRow, Filter, Join, Limit, LogicalPlan, Project, Scan, SetOp, Sort, SortKey,
+    Window,
 )
 from columnar.sql.rewrite import remap_columns
 
@@ -72,6 +73,15 @@ def _prune(plan: LogicalPlan, required: set) -> tuple[LogicalPlan, dict]:
         child, m = _prune(plan.input, required | _used(k.expr for k in plan.keys))
         keys = [SortKey(remap_columns(k.expr, m), k.desc, k.nulls_first) for k in plan.keys]
         return Sort(child, keys), m
+    if isinstance(plan, Window):
+        width = len(plan.input.schema)
+        need = {i for i in required if i < width} | _used(e for c in plan.calls for e in c.expressions())
+        child, m = _prune(plan.input, need)
+        calls = [c.map_exprs(lambda e: remap_columns(e, m)) for c in plan.calls]
+        nw = len(child.schema)
+        out = dict(m)
+        out.update({width + j: nw + j for j in range(len(calls))})
+        return Window(child, calls, list(child.schema) + plan.schema[width:]), out
     if isinstance(plan, Limit):
         child, m = _prune(plan.input, required)
         return Limit(child, plan.limit, plan.offset), m

@@ -10,7 +10,7 @@ preserved side of a LEFT/RIGHT join, and an ON conjunct on the other side.
 from __future__ import annotations
 
 from columnar.sql.expr import columns_used
-from columnar.sql.logical import SEMI_KINDS, Aggregate, EnforceSingleRow, Filter, Join, Limit, LogicalPlan, Project, SetOp, Sort
+from columnar.sql.logical import SEMI_KINDS, Aggregate, EnforceSingleRow, Filter, Join, Limit, LogicalPlan, Project, SetOp, Sort, Window
 from columnar.sql.rewrite import conjunction, conjuncts, shift_columns
 
 
@@ -29,7 +29,7 @@ def push_down_filters(plan: LogicalPlan) -> LogicalPlan:
         if join.kind in ("inner", "left", "right", *SEMI_KINDS) and join.condition is not None:
             return _into_join(Join(join.left, join.right, join.kind, None), [], on=conjuncts(join.condition))
         return join
-    if isinstance(plan, (Project, Aggregate, Sort, Limit, EnforceSingleRow)):
+    if isinstance(plan, (Project, Aggregate, Sort, Limit, EnforceSingleRow, Window)):  # a filter never passes a Window
         plan.input = push_down_filters(plan.input)
     if isinstance(plan, SetOp):
         plan.left, plan.right = push_down_filters(plan.left), push_down_filters(plan.right)

@@ -38,7 +38,7 @@ from columnar.core.errors import NotSupportedError
 from columnar.core.types import BIGINT, BOOLEAN, Field
 from columnar.sql.expr import Binary, ColumnIndex, Const, Func, OuterRef, Subquery, Unary, columns_used, walk
 from columnar.sql.logical import (
-    Aggregate, EnforceSingleRow, Filter, Join, Limit, LogicalPlan, Project, Sort,
+    Aggregate, EnforceSingleRow, Filter, Join, Limit, LogicalPlan, Project, Sort, Window,
 )
 from columnar.sql.rewrite import conjunction, conjuncts, remap_columns, transform
 
@@ -76,6 +76,8 @@ def _expressions(plan: LogicalPlan) -> list:
         return list(plan.groups) + [a.arg for a in plan.aggs]
     if isinstance(plan, Sort):
         return [k.expr for k in plan.keys]
+    if isinstance(plan, Window):
+        return [e for c in plan.calls for e in c.expressions()]
     return []
 
 
