@@ -9,6 +9,11 @@
   session so each layout and cluster shape is loaded once.
 * ``tpch_loader(...)``: the same, uncached, for tests that manage their own connections.
 * ``compare``: :func:`compare_rows`, the oracle comparison (see its docstring).
+* :func:`examples`: the number of hypothesis examples a test runs, scaled by
+  ``$COLUMNAR_FUZZ_EXAMPLES``. Every hypothesis test here writes
+  ``settings(max_examples=examples(n), ...)`` (imported with ``from conftest import examples``),
+  so ``COLUMNAR_FUZZ_EXAMPLES=10 pytest tests/differential`` runs ten times as many examples
+  of each (a multiplier: a positive integer or decimal, default 1; the result is at least 1).
 
 Every test module here sets ``pytestmark = pytest.mark.differential``.
 """
@@ -34,6 +39,30 @@ ROOT = Path(__file__).resolve().parents[2]
 SCALE = "0.01"
 DATA_DIR = Path(os.environ.get("COLUMNAR_TPCH_DIR", ROOT / ".data" / f"tpch-sf{SCALE}"))
 TPCHGEN = Path(sys.executable).parent / "tpchgen-cli"
+
+
+# --------------------------------------------------------------------------- fuzzing budget
+
+FUZZ_EXAMPLES_ENV = "COLUMNAR_FUZZ_EXAMPLES"
+
+
+def fuzz_multiplier() -> float:
+    """The ``$COLUMNAR_FUZZ_EXAMPLES`` multiplier (default 1)."""
+    raw = os.environ.get(FUZZ_EXAMPLES_ENV, "").strip()
+    if not raw:
+        return 1.0
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"${FUZZ_EXAMPLES_ENV} must be a number, not {raw!r}") from None
+    if not value > 0 or not math.isfinite(value):
+        raise ValueError(f"${FUZZ_EXAMPLES_ENV} must be a positive number, not {raw!r}")
+    return value
+
+
+def examples(n: int) -> int:
+    """``n`` hypothesis examples scaled by ``$COLUMNAR_FUZZ_EXAMPLES`` (at least 1)."""
+    return max(1, round(n * fuzz_multiplier()))
 
 
 # --------------------------------------------------------------------------- data

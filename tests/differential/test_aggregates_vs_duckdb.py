@@ -26,6 +26,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
+
 pytestmark = pytest.mark.differential
 
 duckdb = pytest.importorskip("duckdb")
@@ -38,7 +40,7 @@ LAYOUTS = ["DISTSTYLE EVEN", "DISTSTYLE KEY DISTKEY (g)", "DISTSTYLE KEY DISTKEY
 SHAPES = [(1, 1), (2, 2), (3, 2)]
 REL_TOL = 1e-6
 
-SETTINGS = settings(max_examples=150, deadline=None,
+SETTINGS = settings(max_examples=examples(150), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 

@@ -27,6 +27,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
+
 pytestmark = pytest.mark.differential
 
 duckdb = pytest.importorskip("duckdb")
@@ -43,7 +45,7 @@ COLUMN_TYPES = dict(COLUMNS)
 NUMERIC = ("i", "b", "d", "f")
 KEYABLE = ("i", "b", "d", "s", "dt")  # group-by keys (floats excluded: -0.0 vs 0.0)
 
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=False,
+SETTINGS = settings(max_examples=examples(60), deadline=None, derandomize=False,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # --------------------------------------------------------------------------- values

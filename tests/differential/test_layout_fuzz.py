@@ -41,11 +41,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
+
 pytestmark = pytest.mark.differential
 
 duckdb = pytest.importorskip("duckdb")
 
-SETTINGS = settings(max_examples=40, deadline=None, derandomize=False,
+SETTINGS = settings(max_examples=examples(40), deadline=None, derandomize=False,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # --------------------------------------------------------------------------- tables

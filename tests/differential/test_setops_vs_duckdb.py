@@ -23,12 +23,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
+
 pytestmark = pytest.mark.differential
 
 duckdb = pytest.importorskip("duckdb")
 
 COLUMNS = [("i", "INT"), ("d", "DECIMAL(10,2)"), ("s", "VARCHAR(8)")]
-SETTINGS = settings(max_examples=45, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=examples(45), deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 CLUSTERS = [(1, 1), (2, 2), (3, 2)]

@@ -20,6 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import examples
+
 pytestmark = pytest.mark.differential
 
 duckdb = pytest.importorskip("duckdb")
@@ -27,7 +29,7 @@ duckdb = pytest.importorskip("duckdb")
 COLUMNS = [("g", "INT"), ("i", "INT"), ("d", "DECIMAL(10,2)"), ("s", "VARCHAR(6)")]
 LAYOUTS = ["DISTSTYLE EVEN", "DISTSTYLE KEY DISTKEY (g)", "DISTSTYLE KEY DISTKEY (k)", "DISTSTYLE ALL", ""]
 SHAPES = [(1, 1), (2, 2), (3, 2)]
-SETTINGS = settings(max_examples=150, deadline=None,
+SETTINGS = settings(max_examples=examples(150), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
