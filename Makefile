@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(PY) benchmarks/demo.py
+	$(PY) -m benchmarks.demo
 
 lint: $(STAMP)
 	$(VENV)/bin/lint-imports
@@ -30,7 +30,7 @@ test: $(STAMP)
 	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -q -p no:cacheprovider tests/unit/kernels
 
 bench: $(STAMP)
-	$(PY) benchmarks/tpch_vs_duckdb.py --scale 1
+	$(PY) -m benchmarks.tpch --scale 1
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache

@@ -1,6 +1,6 @@
 """TPC-H Q1 and Q6 on columnar versus DuckDB (single thread), in the same run.
 
-    python benchmarks/tpch_vs_duckdb.py --scale 1
+    python -m benchmarks.tpch_vs_duckdb --scale 1
 
 Both engines hold the data in memory (DuckDB: native tables from the same
 Parquet files, ``SET threads = 1``; columnar: COPY into a cluster, run on one
@@ -25,6 +25,7 @@ if "--fresh-cache" in sys.argv:  # compile every kernel from scratch: the first-
 import duckdb  # noqa: E402
 
 import columnar  # noqa: E402
+from benchmarks.tpch import queries  # noqa: E402
 from columnar.testing import tpch  # noqa: E402
 
 
@@ -63,8 +64,8 @@ def main() -> None:
           f"on a {args.nodes}x{args.slices_per_node} cluster")
 
     print(f"{'query':<6}{'duckdb warm':>12}{'columnar warm':>15}{'ratio':>8}{'columnar cold':>15}{'cold - warm':>15}")
-    for name in ("q1", "q6"):
-        sql = tpch.QUERIES[name]
+    for name in ("q01", "q06"):
+        sql = queries()[name]
         d_cold, d_warm = timed(lambda: con.sql(sql).to_arrow_table(), args.runs)
         c_cold, c_warm = timed(lambda: db.sql(sql).arrow(), args.runs)
         print(f"{name:<6}{d_warm * 1e3:>10.1f}ms{c_warm * 1e3:>13.1f}ms{c_warm / d_warm:>8.2f}"

@@ -14,8 +14,8 @@ Layouts (the distribution styles the benchmark compares):
 * ``all``: every table ALL;
 * ``auto``: no attributes (AUTO).
 
-The queries here are derived from TPC-H and are not comparable to published
-TPC-H results.
+The 22 queries live in ``benchmarks/tpch/queries`` (derived from TPC-H; not
+comparable to published TPC-H results).
 """
 
 from __future__ import annotations
@@ -95,46 +95,3 @@ def load(db, directory: str | Path, layout: str = "key") -> None:
         db.execute(stmt)
     for t in TABLES:
         db.execute(f"COPY {t} FROM '{directory / (t + '.parquet')}' FORMAT AS PARQUET")
-
-
-Q1 = """
-SELECT l_returnflag, l_linestatus, SUM(l_quantity) AS sum_qty, SUM(l_extendedprice) AS sum_base_price,
-       SUM(l_extendedprice * (1 - l_discount)) AS sum_disc_price,
-       SUM(l_extendedprice * (1 - l_discount) * (1 + l_tax)) AS sum_charge,
-       AVG(l_quantity) AS avg_qty, AVG(l_extendedprice) AS avg_price, AVG(l_discount) AS avg_disc,
-       COUNT(*) AS count_order
-FROM lineitem
-WHERE l_shipdate <= DATE '1998-12-01' - INTERVAL '90' DAY
-GROUP BY l_returnflag, l_linestatus
-ORDER BY l_returnflag, l_linestatus
-"""
-
-Q3 = """
-SELECT l_orderkey, SUM(l_extendedprice * (1 - l_discount)) AS revenue, o_orderdate, o_shippriority
-FROM customer, orders, lineitem
-WHERE c_mktsegment = 'BUILDING' AND c_custkey = o_custkey AND l_orderkey = o_orderkey
-  AND o_orderdate < DATE '1995-03-15' AND l_shipdate > DATE '1995-03-15'
-GROUP BY l_orderkey, o_orderdate, o_shippriority
-ORDER BY revenue DESC, o_orderdate
-LIMIT 10
-"""
-
-Q5 = """
-SELECT n_name, SUM(l_extendedprice * (1 - l_discount)) AS revenue
-FROM customer, orders, lineitem, supplier, nation, region
-WHERE c_custkey = o_custkey AND l_orderkey = o_orderkey AND l_suppkey = s_suppkey
-  AND c_nationkey = s_nationkey AND s_nationkey = n_nationkey AND n_regionkey = r_regionkey
-  AND r_name = 'ASIA' AND o_orderdate >= DATE '1994-01-01'
-  AND o_orderdate < DATE '1994-01-01' + INTERVAL '1' YEAR
-GROUP BY n_name
-ORDER BY revenue DESC
-"""
-
-Q6 = """
-SELECT SUM(l_extendedprice * l_discount) AS revenue
-FROM lineitem
-WHERE l_shipdate >= DATE '1994-01-01' AND l_shipdate < DATE '1994-01-01' + INTERVAL '1' YEAR
-  AND l_discount BETWEEN 0.06 - 0.01 AND 0.06 + 0.01 AND l_quantity < 24
-"""
-
-QUERIES = {"q1": Q1, "q3": Q3, "q5": Q5, "q6": Q6}

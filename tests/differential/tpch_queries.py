@@ -1,170 +1,16 @@
-"""TPC-H queries that need no IN/EXISTS subqueries: Q1, Q3, Q5, Q6, Q10, Q12, Q14, Q19.
-
-The text is the TPC-H specification's, with the validation substitution parameters
-(TPC-H 3.0.1 clause 2.4), written as Redshift accepts it: intervals as ``INTERVAL '3 months'``
-rather than ``interval '3' month``, and ``LIMIT n`` for the row counts the specification
-asks for. Each query's outer ORDER BY gives a total order on the data (ties are
-practically impossible on these keys), so results can be compared row by row.
+"""Query shapes over TPC-H for the differential and invariance tests, and the
+22 TPC-H queries (``QUERIES``, read from ``benchmarks/tpch/queries``: the TPC-H
+text with its validation parameters; every outer ORDER BY ends on a unique key
+or orders equal rows, so results can be compared row by row).
 """
 
 from __future__ import annotations
 
-Q1 = """
-SELECT
-    l_returnflag,
-    l_linestatus,
-    SUM(l_quantity) AS sum_qty,
-    SUM(l_extendedprice) AS sum_base_price,
-    SUM(l_extendedprice * (1 - l_discount)) AS sum_disc_price,
-    SUM(l_extendedprice * (1 - l_discount) * (1 + l_tax)) AS sum_charge,
-    AVG(l_quantity) AS avg_qty,
-    AVG(l_extendedprice) AS avg_price,
-    AVG(l_discount) AS avg_disc,
-    COUNT(*) AS count_order
-FROM lineitem
-WHERE l_shipdate <= DATE '1998-12-01' - INTERVAL '90 days'
-GROUP BY l_returnflag, l_linestatus
-ORDER BY l_returnflag, l_linestatus
-"""
+from benchmarks.tpch import queries
 
-Q3 = """
-SELECT
-    l_orderkey,
-    SUM(l_extendedprice * (1 - l_discount)) AS revenue,
-    o_orderdate,
-    o_shippriority
-FROM customer, orders, lineitem
-WHERE c_mktsegment = 'BUILDING'
-  AND c_custkey = o_custkey
-  AND l_orderkey = o_orderkey
-  AND o_orderdate < DATE '1995-03-15'
-  AND l_shipdate > DATE '1995-03-15'
-GROUP BY l_orderkey, o_orderdate, o_shippriority
-ORDER BY revenue DESC, o_orderdate, l_orderkey
-LIMIT 10
-"""
-
-Q5 = """
-SELECT
-    n_name,
-    SUM(l_extendedprice * (1 - l_discount)) AS revenue
-FROM customer, orders, lineitem, supplier, nation, region
-WHERE c_custkey = o_custkey
-  AND l_orderkey = o_orderkey
-  AND l_suppkey = s_suppkey
-  AND c_nationkey = s_nationkey
-  AND s_nationkey = n_nationkey
-  AND n_regionkey = r_regionkey
-  AND r_name = 'ASIA'
-  AND o_orderdate >= DATE '1994-01-01'
-  AND o_orderdate < DATE '1994-01-01' + INTERVAL '1 year'
-GROUP BY n_name
-ORDER BY revenue DESC
-"""
-
-Q6 = """
-SELECT
-    SUM(l_extendedprice * l_discount) AS revenue
-FROM lineitem
-WHERE l_shipdate >= DATE '1994-01-01'
-  AND l_shipdate < DATE '1994-01-01' + INTERVAL '1 year'
-  AND l_discount BETWEEN 0.06 - 0.01 AND 0.06 + 0.01
-  AND l_quantity < 24
-"""
-
-Q10 = """
-SELECT
-    c_custkey,
-    c_name,
-    SUM(l_extendedprice * (1 - l_discount)) AS revenue,
-    c_acctbal,
-    n_name,
-    c_address,
-    c_phone,
-    c_comment
-FROM customer, orders, lineitem, nation
-WHERE c_custkey = o_custkey
-  AND l_orderkey = o_orderkey
-  AND o_orderdate >= DATE '1993-10-01'
-  AND o_orderdate < DATE '1993-10-01' + INTERVAL '3 months'
-  AND l_returnflag = 'R'
-  AND c_nationkey = n_nationkey
-GROUP BY c_custkey, c_name, c_acctbal, c_phone, n_name, c_address, c_comment
-ORDER BY revenue DESC, c_custkey
-LIMIT 20
-"""
-
-Q12 = """
-SELECT
-    l_shipmode,
-    SUM(CASE WHEN o_orderpriority = '1-URGENT' OR o_orderpriority = '2-HIGH'
-             THEN 1 ELSE 0 END) AS high_line_count,
-    SUM(CASE WHEN o_orderpriority <> '1-URGENT' AND o_orderpriority <> '2-HIGH'
-             THEN 1 ELSE 0 END) AS low_line_count
-FROM orders, lineitem
-WHERE o_orderkey = l_orderkey
-  AND l_shipmode IN ('MAIL', 'SHIP')
-  AND l_commitdate < l_receiptdate
-  AND l_shipdate < l_commitdate
-  AND l_receiptdate >= DATE '1994-01-01'
-  AND l_receiptdate < DATE '1994-01-01' + INTERVAL '1 year'
-GROUP BY l_shipmode
-ORDER BY l_shipmode
-"""
-
-Q14 = """
-SELECT
-    100.00 * SUM(CASE WHEN p_type LIKE 'PROMO%'
-                      THEN l_extendedprice * (1 - l_discount)
-                      ELSE 0 END)
-    / SUM(l_extendedprice * (1 - l_discount)) AS promo_revenue
-FROM lineitem, part
-WHERE l_partkey = p_partkey
-  AND l_shipdate >= DATE '1995-09-01'
-  AND l_shipdate < DATE '1995-09-01' + INTERVAL '1 month'
-"""
-
-Q19 = """
-SELECT
-    SUM(l_extendedprice * (1 - l_discount)) AS revenue
-FROM lineitem, part
-WHERE (
-        p_partkey = l_partkey
-    AND p_brand = 'Brand#12'
-    AND p_container IN ('SM CASE', 'SM BOX', 'SM PACK', 'SM PKG')
-    AND l_quantity >= 1 AND l_quantity <= 1 + 10
-    AND p_size BETWEEN 1 AND 5
-    AND l_shipmode IN ('AIR', 'AIR REG')
-    AND l_shipinstruct = 'DELIVER IN PERSON'
-) OR (
-        p_partkey = l_partkey
-    AND p_brand = 'Brand#23'
-    AND p_container IN ('MED BAG', 'MED BOX', 'MED PKG', 'MED PACK')
-    AND l_quantity >= 10 AND l_quantity <= 10 + 10
-    AND p_size BETWEEN 1 AND 10
-    AND l_shipmode IN ('AIR', 'AIR REG')
-    AND l_shipinstruct = 'DELIVER IN PERSON'
-) OR (
-        p_partkey = l_partkey
-    AND p_brand = 'Brand#34'
-    AND p_container IN ('LG CASE', 'LG BOX', 'LG PACK', 'LG PKG')
-    AND l_quantity >= 20 AND l_quantity <= 20 + 10
-    AND p_size BETWEEN 1 AND 15
-    AND l_shipmode IN ('AIR', 'AIR REG')
-    AND l_shipinstruct = 'DELIVER IN PERSON'
-)
-"""
-
-QUERIES: dict[str, str] = {
-    "q01": Q1,
-    "q03": Q3,
-    "q05": Q5,
-    "q06": Q6,
-    "q10": Q10,
-    "q12": Q12,
-    "q14": Q14,
-    "q19": Q19,
-}
+# The 22 TPC-H queries themselves live in benchmarks/tpch/queries (one source for
+# tests and benchmarks).
+QUERIES: dict[str, str] = queries()
 
 
 # --------------------------------------------------------------------------- query shapes
@@ -182,6 +28,8 @@ class Shape:
 
     def __init__(self, name: str, sql: str, duck: str | None = None):
         self.name = name
+        # one line (readable in test ids and failures); -- comment lines dropped first
+        sql = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
         self.sql = " ".join(sql.split())
         self.duck = " ".join(duck.split()) if duck else None
 
