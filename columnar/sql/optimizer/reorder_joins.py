@@ -7,9 +7,13 @@ big one. Redshift's planner orders joins itself; ours is greedy and says why:
 1. start from the largest input (the fact table stays where it is stored);
 2. then repeatedly join the input that is *collocated* with what is already
    joined (an equality between the two sides' DISTKEY columns: DS_DIST_NONE,
-   nothing moves), else the smallest input joined to it by an equality (a
-   hash join), else by any other condition (a nested loop), else (no
-   condition at all) the smallest input: a cross join, last.
+   nothing moves), else the first input (in FROM order) joined to it by an
+   equality (a hash join), else by any other condition (a nested loop), else
+   (no condition at all) the smallest input: a cross join, last.
+
+Without column statistics the planner cannot tell a join on a key from a
+join on a low-cardinality column (``c_nationkey = s_nationkey``), so between
+hash-join candidates it keeps the order the query was written in.
 
 Conditions are attached to the first join where all their columns are
 available, and a projection restores the original column order, so the rest
@@ -107,8 +111,13 @@ def _rebuild(original: Join, leaves: list, conds: list) -> LogicalPlan:
         related = [i for i in rest if any(i in leaves_of(c) and leaves_of(c) - {i} <= chosen
                                           and leaves_of(c) & chosen for c in conds)]
         colo = [i for i in connected if any(collocated(c, chosen, i) for c in conds)]
-        pool = colo or connected or related or rest
-        nxt = min(pool, key=lambda i: (sizes[i], i))
+        if colo or connected or related:
+            # without column statistics a join's fan-out is unknown (joining on a
+            # low-cardinality column such as a nation key can multiply rows), so
+            # among the inputs joined by a condition the written order decides
+            nxt = min(colo or connected or related)
+        else:
+            nxt = min(rest, key=lambda i: (sizes[i], i))
         order.append(nxt)
         chosen.add(nxt)
     return _left_deep(leaves, conds, order)
