@@ -149,6 +149,10 @@ class Session:
             return self._insert(stmt, binder, metrics)
         if isinstance(stmt, ast.Copy):
             return self._copy(stmt, metrics)
+        if isinstance(stmt, ast.Unload):
+            from columnar.api.unload import run_unload  # pyarrow is loaded on first UNLOAD only
+
+            return run_unload(self, stmt, metrics)
         if isinstance(stmt, ast.SetVariable):
             self.settings.set(stmt.name, _set_value(stmt.value))
             return Result([], [], metrics.freeze(), message="SET")
@@ -167,7 +171,7 @@ class Session:
         with metrics.phase("optimize"):
             logical = optimize(bq.plan, trace=trace)
         with metrics.phase("plan"):
-            physical = PhysicalPlanner(self.topology).plan(logical)
+            physical = PhysicalPlanner(self.topology, self.settings.block_bytes).plan(logical)
         return logical, physical
 
     def _run_query(self, bq: BoundQuery, metrics: MetricsCollector) -> Batch:
@@ -298,7 +302,7 @@ def _statement_kind(stmt) -> str:
         "Select": "SELECT", "SetOperation": "SELECT", "With": "SELECT", "Values": "SELECT",
         "CreateTable": "CREATE TABLE", "CreateTableAs": "CREATE TABLE AS", "DropTable": "DROP TABLE",
         "CreateView": "CREATE VIEW", "DropView": "DROP VIEW",
-        "Insert": "INSERT", "Copy": "COPY", "Delete": "DELETE", "Update": "UPDATE",
+        "Insert": "INSERT", "Copy": "COPY", "Unload": "UNLOAD", "Delete": "DELETE", "Update": "UPDATE",
         "Truncate": "TRUNCATE", "Explain": "EXPLAIN", "SetVariable": "SET", "Transaction": "TRANSACTION",
         "AlterTable": "ALTER TABLE",
     }

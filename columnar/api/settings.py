@@ -8,6 +8,9 @@ threads             cores    worker threads running slice fragments in parallel
 auto_all_max_rows   1000     rows above which an AUTO(ALL) table becomes
                              AUTO(KEY(primary key)), or AUTO(EVEN) without
                              one (Redshift's threshold is undocumented)
+block_bytes         1048576  bytes of one column block (zone maps, SVV_TABLE_INFO
+                             size); at least 1024; ``SET`` applies to later
+                             statements (zone maps are cached per block size)
 ==================  =======  ===================================================
 
 Redshift session parameters that only matter on a real cluster
@@ -44,5 +47,13 @@ class Settings:
             if v < 1:
                 raise ProgrammingError(f'parameter "{key}" must be at least 1')
             setattr(self, key, v)
+        elif key == "block_bytes":
+            try:
+                v = int(value)
+            except (TypeError, ValueError):
+                raise ProgrammingError(f'invalid value for parameter "{key}": "{value}"') from None
+            if v < 1024:
+                raise ProgrammingError(f'parameter "{key}" must be at least 1024')
+            self.block_bytes = v
         elif key not in _IGNORED:
             raise ProgrammingError(f'unrecognized configuration parameter "{name}"')

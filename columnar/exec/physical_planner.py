@@ -54,7 +54,8 @@ from columnar.exec.operators.limit import Limit as LimitOp
 from columnar.exec.operators.merge_join import MergeJoin
 from columnar.exec.operators.nested_loop_join import NestedLoopJoin
 from columnar.exec.operators.project import Project as ProjectOp
-from columnar.exec.operators.seq_scan import SeqScan
+from columnar.exec.operators.seq_scan import DEFAULT_BLOCK_BYTES, SeqScan
+from columnar.exec.scan_ranges import scan_ranges
 from columnar.exec.operators.single_row import EnforceSingleRow
 from columnar.exec.operators.sort import Sort as SortOp
 from columnar.exec.operators.top_n import TopN
@@ -70,8 +71,9 @@ from columnar.storage.catalog import DistStyle
 
 
 class PhysicalPlanner:
-    def __init__(self, topology: Topology):
+    def __init__(self, topology: Topology, block_bytes: int = DEFAULT_BLOCK_BYTES):
         self.topology = topology
+        self.block_bytes = block_bytes
 
     def plan(self, node: L.LogicalPlan) -> PhysicalOp:
         """The physical plan of a query, ending with its rows at the leader."""
@@ -119,7 +121,11 @@ class PhysicalPlanner:
         if isinstance(node, L.ValuesList):
             return self._with(Values(node.rows, node.schema), LEADER)
         if isinstance(node, L.Filter):
-            child = self._plan(node.input)
+            if isinstance(node.input, L.Scan):  # zone maps: the predicate's ranges restrict the scan
+                ranges = scan_ranges(node.predicate, node.input.columns)
+                child = self._scan(node.input, ranges)
+            else:
+                child = self._plan(node.input)
             return self._with(FilterOp(child, node.predicate), child.dist)
         if isinstance(node, L.Project):
             child = self._plan(node.input)
@@ -150,7 +156,7 @@ class PhysicalPlanner:
             return self._with(LimitOp(child, node.limit, node.offset), LEADER)
         raise NotImplementedError(type(node).__name__)
 
-    def _scan(self, node: L.Scan) -> PhysicalOp:
+    def _scan(self, node: L.Scan, ranges: dict | None = None) -> PhysicalOp:
         table = node.table
         style = table.effective_style
         if style is DistStyle.ALL:
@@ -160,7 +166,7 @@ class PhysicalPlanner:
             dist = Dist("key", (node.columns.index(key_col),)) if key_col in node.columns else ANY
         else:
             dist = ANY
-        return SeqScan(table, node.columns, node.schema, dist, node.alias)
+        return SeqScan(table, node.columns, node.schema, dist, node.alias, ranges, self.block_bytes)
 
     def _sort(self, node: L.Sort, limit: int | None) -> PhysicalOp:
         child = self._plan(node.input)

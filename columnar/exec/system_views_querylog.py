@@ -27,9 +27,12 @@ SVL_QUERY_REPORT"; checklist item 17). The segment / step model they share is
   doc sample). ``rows_pre_user_filter`` equals ``rows_pre_filter`` until
   deleted (ghost) rows exist (issue #5).
 
-Simplified versus Redshift: one user (100); ``is_diskbased``, ``is_rrscan``,
+``is_rrscan`` is ``t`` for a range-restricted table scan (a filter on the
+scanned table let zone maps skip blocks: :mod:`columnar.storage.zonemap`).
+
+Simplified versus Redshift: one user (100); ``is_diskbased``,
 ``is_delayed_scan`` are ``f`` and ``workmem``/``tasknum``/``fetches`` 0 (no
-spilling, no zone maps before issue #5). Statements that touch no user table
+spilling). Statements that touch no user table
 (``SELECT 1``, ``INSERT ... VALUES``, queries on system views) run on the
 leader only and have no steps.
 """
@@ -110,7 +113,7 @@ def svl_query_report(session):
             for sl in sorted(st.slices):
                 n, nbytes = st.slices[sl]
                 rows.append((USERID, rec.query, sl, st.segment, st.step, st.start, st.end, st.elapsed_us,
-                             n, nbytes, st.label, "f", 0, "f", "f", st.rows_pre_filter.get(sl, 0)))
+                             n, nbytes, st.label, "f", 0, _tf(st.is_rrscan), "f", st.rows_pre_filter.get(sl, 0)))
     return make_relation("svl_query_report", SVL_QUERY_REPORT, rows, session.topology.n_slices)
 
 
@@ -124,8 +127,12 @@ def svl_query_summary(session):
             rate_row = n / (us / 1e6) if us else None
             rate_byte = nbytes / (us / 1e6) if us else None
             rows.append((USERID, rec.query, 0, st.segment, st.step, us, us, n, nbytes, rate_row, rate_byte,
-                         st.label, "f", 0, "f", "f", sum(st.rows_pre_filter.values())))
+                         st.label, "f", 0, _tf(st.is_rrscan), "f", sum(st.rows_pre_filter.values())))
     return make_relation("svl_query_summary", SVL_QUERY_SUMMARY, rows, session.topology.n_slices)
+
+
+def _tf(flag: bool) -> str:
+    return "t" if flag else "f"
 
 
 def stl_scan(session):
@@ -138,7 +145,7 @@ def stl_scan(session):
                 n, nbytes = st.slices[sl]
                 pre = st.rows_pre_filter.get(sl, 0)
                 rows.append((USERID, rec.query, sl, st.segment, st.step, st.start, st.end, 0, n, nbytes, 0,
-                             st.scan_type, st.tbl, "f", "f", pre, pre, st.table_name, "f"))
+                             st.scan_type, st.tbl, _tf(st.is_rrscan), "f", pre, pre, st.table_name, "f"))
     return make_relation("stl_scan", STL_SCAN, rows, session.topology.n_slices)
 
 

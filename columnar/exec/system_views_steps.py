@@ -101,6 +101,7 @@ class Step:
     scan_type: int | None = None  # STL_SCAN.type when the step is a scan
     tbl: int = 0
     table_name: str = ""
+    is_rrscan: bool = False  # a range-restricted table scan (zone maps)
 
     @property
     def elapsed_us(self) -> int:
@@ -134,6 +135,7 @@ class _Draft:
     scan_type: int | None = None
     tbl: int = 0
     table_name: str = ""
+    is_rrscan: bool = False
 
 
 class _Segment:
@@ -168,7 +170,7 @@ class _Segmenter:
         for n, drafts in enumerate(self.closed):
             for i, d in enumerate(drafts):
                 out.append(Step(n, i, d.label, d.slices, self.at(d.t0), self.at(d.t1), d.rows_pre_filter,
-                                d.scan_type, d.tbl, d.table_name))
+                                d.scan_type, d.tbl, d.table_name, d.is_rrscan))
         return out
 
     def at(self, offset: float) -> dt.datetime:
@@ -261,6 +263,7 @@ class _Segmenter:
                        tbl=t.table_id, table_name=t.name)
         if d is not None:
             d.rows_pre_filter = {sl: rows for sl, (rows, _) in d.slices.items()}
+            d.is_rrscan = bool(getattr(op, "is_rrscan", False))
         return d
 
     def send(self, op, label: str) -> _Draft | None:

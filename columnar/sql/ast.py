@@ -491,6 +491,21 @@ class Copy:
 
 
 @dataclass(frozen=True)
+class Unload:
+    """``UNLOAD ('select ...') TO 'folder/prefix' [IAM_ROLE ..] [FORMAT [AS]] PARQUET|CSV
+    [PARTITION BY (cols) [INCLUDE]] [PARALLEL ON|OFF] [ALLOWOVERWRITE] [HEADER] [DELIMITER 'c']``.
+    ``query_text`` is the unescaped query (parsed when the statement runs); ``format`` is
+    ``TEXT`` (pipe-delimited) when none is given; ``options`` holds (NAME, value) pairs:
+    ``PARTITION_BY`` → tuple of column names, ``INCLUDE``/``PARALLEL``/flags → bool."""
+
+    query_text: str
+    target: str
+    format: str = "TEXT"
+    options: tuple = ()  # tuple of (NAME, value) pairs
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
 class Delete:
     table: str
     where: Optional[Expr] = None

@@ -65,6 +65,7 @@ class _ToAst(_ExpressionRules, _StatementRules):
     precision = varying = _true
     trim_side = sortkey_style = diststyle_value = _upper
     copy_format = copy_string_key = copy_int_key = copy_bool_key = copy_flag = _upper
+    unload_string_key = unload_flag = _upper
     select_list = ident_list = expr_list = type_params = _as_tuple
     from_clause = _clause("from", many=True)
     order_by = _clause("order_by", many=True)

@@ -244,6 +244,53 @@ class _StatementRules(_RuleSet):
     def copy_flag_option(self, meta, children):
         return ("option", children[0], True, _pos(meta))
 
+    def unload(self, meta, children):
+        query, target = children[0], children[1]
+        fmt, options, seen = None, [], set()
+        for kind, name, value, pos in children[2:]:
+            if kind == "format":
+                if fmt is not None:
+                    raise self._error("more than one data format in UNLOAD", pos)
+                fmt = name
+                continue
+            if name in seen:
+                raise self._error(f"option {name} given more than once in UNLOAD", pos)
+            seen.add(name)
+            if name == "PARTITION_BY":
+                options.append((name, tuple(value[0])))
+                if value[1]:
+                    options.append(("INCLUDE", True))
+            else:
+                options.append((name, value))
+        return ast.Unload(_string(query), _string(target), fmt or "TEXT", tuple(options), pos=_pos(meta))
+
+    def unload_iam_role(self, meta, children):
+        return ("option", "IAM_ROLE", _string(children[0]), _pos(meta))
+
+    def unload_iam_role_default(self, meta, children):
+        return ("option", "IAM_ROLE", "default", _pos(meta))
+
+    def unload_format(self, meta, children):
+        return ("format", children[0], None, _pos(meta))
+
+    def unload_partition_by(self, meta, children):
+        cols, include = children
+        return ("option", "PARTITION_BY", (list(cols), include is not None), _pos(meta))
+
+    def unload_include(self, meta, children):
+        return True
+
+    def unload_parallel(self, meta, children):
+        value = children[0]
+        return ("option", "PARALLEL", True if value is None else value, _pos(meta))
+
+    def unload_string_option(self, meta, children):
+        key, value = children
+        return ("option", key, _string(value), _pos(meta))
+
+    def unload_flag_option(self, meta, children):
+        return ("option", children[0], True, _pos(meta))
+
     # -- others -----------------------------------------------------------
 
     def explain(self, meta, children):

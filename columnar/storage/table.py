@@ -16,9 +16,12 @@ A table with a COMPOUND sort key stores the first load into each empty slice
 sorted (the slice's sorted region, ``sorted_rows``); later loads are appended
 unsorted (:mod:`columnar.storage.sortkey`).
 
+Blocks and zone maps (:mod:`columnar.storage.zonemap`) are computed lazily
+per slice and column by ``zone_map`` and cached until the slice changes.
+
 Simplified versus Redshift: a slice's column is one in-memory chunk here
-(appends are concatenated lazily); 1 MB blocks, zone maps and VACUUM come with
-issue #5.
+(appends are concatenated lazily), cut into blocks only for zone maps; VACUUM
+comes with issue #5.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from columnar.core.chunk import Column
 from columnar.kernels.columns import concat_columns, take
 from columnar.storage.catalog import DistStyle, TableDef
 from columnar.storage.sortkey import sort_order
+from columnar.storage.zonemap import ZoneMap, build_zone_map
 
 # Redshift does not document when AUTO(ALL) becomes AUTO(KEY)/AUTO(EVEN): our choice,
 # a connection setting (``auto_all_max_rows``).
@@ -47,6 +51,7 @@ class Table:
             self.effective_style = definition.diststyle
         self._parts: list[list[list[Column]]] = [[] for _ in range(n_slices)]
         self._cache: list[list[Column] | None] = [None] * n_slices
+        self._zonemaps: list[dict] = [{} for _ in range(n_slices)]  # (column, block_bytes) -> ZoneMap
         self.next_row_id = 0  # EVEN placement continues round-robin from here
         self.sorted_rows = [0] * n_slices  # rows in each slice's sorted region
         self.table_id = 0  # given by the catalog
@@ -90,6 +95,7 @@ class Table:
             self.sorted_rows[slice_id] = len(order)
         self._parts[slice_id].append(columns)
         self._cache[slice_id] = None
+        self._zonemaps[slice_id] = {}
 
     def unsorted_fraction(self) -> float | None:
         """Share of rows in the unsorted region (None without a sort key)."""
@@ -129,3 +135,17 @@ class Table:
         self.sorted_rows = [0] * self.n_slices
         self._parts = [[] for _ in range(self.n_slices)]
         self._cache = [None] * self.n_slices
+        self._zonemaps = [{} for _ in range(self.n_slices)]
+
+    def zone_map(self, slice_id: int, column: int, block_bytes: int) -> ZoneMap | None:
+        """The zone map of one column on one slice (None when the slice is empty),
+        computed on first use and cached until the slice changes."""
+        cache = self._zonemaps[slice_id]
+        key = (column, block_bytes)
+        zm = cache.get(key)
+        if zm is None:
+            cols = self.slice_columns(slice_id)
+            if cols is None:
+                return None
+            zm = cache[key] = build_zone_map(cols[column], block_bytes)
+        return zm

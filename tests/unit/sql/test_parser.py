@@ -1420,3 +1420,34 @@ def test_insert_default_in_values_and_default_values():
         (A.Default(), A.Literal(2, "int")),
     )
     assert parse_one("INSERT INTO t DEFAULT VALUES") == A.Insert("t", (), None)
+
+
+# --------------------------------------------------------------------------- UNLOAD
+
+
+def test_unload_with_every_option():
+    stmt = parse_one(
+        "UNLOAD ('select * from t where s = ''x''') TO 's3://b/p_' IAM_ROLE 'arn' FORMAT AS PARQUET "
+        "PARTITION BY (a, b) INCLUDE PARALLEL OFF ALLOWOVERWRITE"
+    )
+    assert stmt == A.Unload(
+        "select * from t where s = 'x'", "s3://b/p_", "PARQUET",
+        (("IAM_ROLE", "arn"), ("PARTITION_BY", ("a", "b")), ("INCLUDE", True), ("PARALLEL", False),
+         ("ALLOWOVERWRITE", True)),
+    )
+    assert isinstance(parse_one(stmt.query_text), A.Select)
+
+
+def test_unload_csv_defaults_and_text():
+    assert parse_one("unload ('select 1') to 'x/' csv header delimiter as ';' parallel") == A.Unload(
+        "select 1", "x/", "CSV", (("HEADER", True), ("DELIMITER", ";"), ("PARALLEL", True)))
+    assert parse_one("UNLOAD ('select 1') TO 'x/'") == A.Unload("select 1", "x/", "TEXT", ())
+
+
+def test_unload_errors_and_keywords_as_names():
+    with pytest.raises(ParserError, match="more than one data format"):
+        parse_one("UNLOAD ('select 1') TO 'x/' PARQUET CSV")
+    with pytest.raises(ParserError):
+        parse_one("UNLOAD (select 1) TO 'x/'")
+    stmt = parse_one("SELECT header, include, parallel, allowoverwrite FROM unload")
+    assert isinstance(stmt, A.Select)
