@@ -27,31 +27,88 @@ from pathlib import Path
 
 TABLES = ("region", "nation", "supplier", "customer", "part", "partsupp", "orders", "lineitem")
 
-_COLUMNS = {
-    "region": "r_regionkey INTEGER NOT NULL, r_name CHAR(25) NOT NULL, r_comment VARCHAR(152)",
-    "nation": "n_nationkey INTEGER NOT NULL, n_name CHAR(25) NOT NULL, n_regionkey INTEGER NOT NULL, n_comment VARCHAR(152)",
-    "supplier": "s_suppkey BIGINT NOT NULL, s_name CHAR(25) NOT NULL, s_address VARCHAR(40) NOT NULL, "
-                "s_nationkey INTEGER NOT NULL, s_phone CHAR(15) NOT NULL, s_acctbal DECIMAL(15,2) NOT NULL, s_comment VARCHAR(101) NOT NULL",
-    "customer": "c_custkey BIGINT NOT NULL, c_name VARCHAR(25) NOT NULL, c_address VARCHAR(40) NOT NULL, "
-                "c_nationkey INTEGER NOT NULL, c_phone CHAR(15) NOT NULL, c_acctbal DECIMAL(15,2) NOT NULL, "
-                "c_mktsegment CHAR(10) NOT NULL, c_comment VARCHAR(117) NOT NULL",
-    "part": "p_partkey BIGINT NOT NULL, p_name VARCHAR(55) NOT NULL, p_mfgr CHAR(25) NOT NULL, p_brand CHAR(10) NOT NULL, "
-            "p_type VARCHAR(25) NOT NULL, p_size INTEGER NOT NULL, p_container CHAR(10) NOT NULL, "
-            "p_retailprice DECIMAL(15,2) NOT NULL, p_comment VARCHAR(23) NOT NULL",
-    "partsupp": "ps_partkey BIGINT NOT NULL, ps_suppkey BIGINT NOT NULL, ps_availqty INTEGER NOT NULL, "
-                "ps_supplycost DECIMAL(15,2) NOT NULL, ps_comment VARCHAR(199) NOT NULL",
-    "orders": "o_orderkey BIGINT NOT NULL, o_custkey BIGINT NOT NULL, o_orderstatus CHAR(1) NOT NULL, "
-              "o_totalprice DECIMAL(15,2) NOT NULL, o_orderdate DATE NOT NULL, o_orderpriority CHAR(15) NOT NULL, "
-              "o_clerk CHAR(15) NOT NULL, o_shippriority INTEGER NOT NULL, o_comment VARCHAR(79) NOT NULL",
-    "lineitem": "l_orderkey BIGINT NOT NULL, l_partkey BIGINT NOT NULL, l_suppkey BIGINT NOT NULL, "
-                "l_linenumber INTEGER NOT NULL, l_quantity DECIMAL(15,2) NOT NULL, l_extendedprice DECIMAL(15,2) NOT NULL, "
-                "l_discount DECIMAL(15,2) NOT NULL, l_tax DECIMAL(15,2) NOT NULL, l_returnflag CHAR(1) NOT NULL, "
-                "l_linestatus CHAR(1) NOT NULL, l_shipdate DATE NOT NULL, l_commitdate DATE NOT NULL, "
-                "l_receiptdate DATE NOT NULL, l_shipinstruct CHAR(25) NOT NULL, l_shipmode CHAR(10) NOT NULL, "
-                "l_comment VARCHAR(44) NOT NULL",
+# Columns in the order tpchgen-cli writes them (COPY from Parquet maps by position).
+SCHEMA: dict[str, list[tuple[str, str]]] = {
+    "region": [
+        ("r_regionkey", "BIGINT NOT NULL"),
+        ("r_name", "CHAR(25) NOT NULL"),
+        ("r_comment", "VARCHAR(152)"),
+    ],
+    "nation": [
+        ("n_nationkey", "BIGINT NOT NULL"),
+        ("n_name", "CHAR(25) NOT NULL"),
+        ("n_regionkey", "BIGINT NOT NULL"),
+        ("n_comment", "VARCHAR(152)"),
+    ],
+    "supplier": [
+        ("s_suppkey", "BIGINT NOT NULL"),
+        ("s_name", "CHAR(25) NOT NULL"),
+        ("s_address", "VARCHAR(40) NOT NULL"),
+        ("s_nationkey", "BIGINT NOT NULL"),
+        ("s_phone", "CHAR(15) NOT NULL"),
+        ("s_acctbal", "DECIMAL(15,2) NOT NULL"),
+        ("s_comment", "VARCHAR(101) NOT NULL"),
+    ],
+    "customer": [
+        ("c_custkey", "BIGINT NOT NULL"),
+        ("c_name", "VARCHAR(25) NOT NULL"),
+        ("c_address", "VARCHAR(40) NOT NULL"),
+        ("c_nationkey", "BIGINT NOT NULL"),
+        ("c_phone", "CHAR(15) NOT NULL"),
+        ("c_acctbal", "DECIMAL(15,2) NOT NULL"),
+        ("c_mktsegment", "CHAR(10) NOT NULL"),
+        ("c_comment", "VARCHAR(117) NOT NULL"),
+    ],
+    "part": [
+        ("p_partkey", "BIGINT NOT NULL"),
+        ("p_name", "VARCHAR(55) NOT NULL"),
+        ("p_mfgr", "CHAR(25) NOT NULL"),
+        ("p_brand", "CHAR(10) NOT NULL"),
+        ("p_type", "VARCHAR(25) NOT NULL"),
+        ("p_size", "INTEGER NOT NULL"),
+        ("p_container", "CHAR(10) NOT NULL"),
+        ("p_retailprice", "DECIMAL(15,2) NOT NULL"),
+        ("p_comment", "VARCHAR(23) NOT NULL"),
+    ],
+    "partsupp": [
+        ("ps_partkey", "BIGINT NOT NULL"),
+        ("ps_suppkey", "BIGINT NOT NULL"),
+        ("ps_availqty", "INTEGER NOT NULL"),
+        ("ps_supplycost", "DECIMAL(15,2) NOT NULL"),
+        ("ps_comment", "VARCHAR(199) NOT NULL"),
+    ],
+    "orders": [
+        ("o_orderkey", "BIGINT NOT NULL"),
+        ("o_custkey", "BIGINT NOT NULL"),
+        ("o_orderstatus", "CHAR(1) NOT NULL"),
+        ("o_totalprice", "DECIMAL(15,2) NOT NULL"),
+        ("o_orderdate", "DATE NOT NULL"),
+        ("o_orderpriority", "CHAR(15) NOT NULL"),
+        ("o_clerk", "CHAR(15) NOT NULL"),
+        ("o_shippriority", "INTEGER NOT NULL"),
+        ("o_comment", "VARCHAR(79) NOT NULL"),
+    ],
+    "lineitem": [
+        ("l_orderkey", "BIGINT NOT NULL"),
+        ("l_partkey", "BIGINT NOT NULL"),
+        ("l_suppkey", "BIGINT NOT NULL"),
+        ("l_linenumber", "INTEGER NOT NULL"),
+        ("l_quantity", "DECIMAL(15,2) NOT NULL"),
+        ("l_extendedprice", "DECIMAL(15,2) NOT NULL"),
+        ("l_discount", "DECIMAL(15,2) NOT NULL"),
+        ("l_tax", "DECIMAL(15,2) NOT NULL"),
+        ("l_returnflag", "CHAR(1) NOT NULL"),
+        ("l_linestatus", "CHAR(1) NOT NULL"),
+        ("l_shipdate", "DATE NOT NULL"),
+        ("l_commitdate", "DATE NOT NULL"),
+        ("l_receiptdate", "DATE NOT NULL"),
+        ("l_shipinstruct", "CHAR(25) NOT NULL"),
+        ("l_shipmode", "CHAR(10) NOT NULL"),
+        ("l_comment", "VARCHAR(44) NOT NULL"),
+    ],
 }
 
-_KEY_LAYOUT = {
+KEY_LAYOUT = {
     "region": "DISTSTYLE ALL",
     "nation": "DISTSTYLE ALL",
     "supplier": "DISTSTYLE ALL",
@@ -71,8 +128,9 @@ def create_statements(layout: str = "key") -> list[str]:
         raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
     out = []
     for t in TABLES:
-        attrs = {"key": _KEY_LAYOUT[t], "even": "DISTSTYLE EVEN", "all": "DISTSTYLE ALL", "auto": ""}[layout]
-        out.append(f"CREATE TABLE {t} ({_COLUMNS[t]}) {attrs}".strip())
+        attrs = {"key": KEY_LAYOUT[t], "even": "DISTSTYLE EVEN", "all": "DISTSTYLE ALL", "auto": ""}[layout]
+        columns = ", ".join(f"{name} {sql_type}" for name, sql_type in SCHEMA[t])
+        out.append(f"CREATE TABLE {t} ({columns}) {attrs}".strip())
     return out
 
 

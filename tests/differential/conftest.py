@@ -252,3 +252,39 @@ def compare_rows(actual: list, expected: list, *, ordered: bool, ncols: int | No
 @pytest.fixture(scope="session")
 def compare():
     return compare_rows
+
+
+# --------------------------------------------------------------------------- twin tables
+
+
+def sql_literal(v) -> str:
+    """A Python value as a SQL literal both engines read the same way."""
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, str):
+        return "'" + v + "'"
+    if isinstance(v, float):
+        return f"CAST({v!r} AS DOUBLE PRECISION)"
+    return str(v)
+
+
+class TwinTables:
+    """Table ``t`` with the same rows on a columnar cluster and in DuckDB, plus a
+    unique row number ``k`` (a deterministic tie-breaker)."""
+
+    def __init__(self, columns: list, rows, layout: str, shape: tuple[int, int]):
+        import columnar
+        import duckdb
+
+        defs = ", ".join(f"{c} {t}" for c, t in columns) + ", k INT"
+        self.db = columnar.connect(nodes=shape[0], slices_per_node=shape[1])
+        self.db.execute(f"CREATE TABLE t ({defs}) {layout}")
+        self.duck = duckdb.connect()
+        self.duck.execute(f"CREATE TABLE t ({defs})")
+        if rows:
+            values = ", ".join("(" + ", ".join(map(sql_literal, row)) + f", {k})" for k, row in enumerate(rows))
+            self.db.execute(f"INSERT INTO t VALUES {values}")
+            self.duck.execute(f"INSERT INTO t VALUES {values}")
+        self.context = f"{layout or 'DISTSTYLE AUTO'} on {shape[0]}x{shape[1]}"

@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import examples
+from conftest import TwinTables, examples
 
 pytestmark = pytest.mark.differential
 
@@ -66,32 +66,9 @@ def tables(draw, max_rows: int = 30):
             else tuple(draw(nullable(VALUES[c])) for c, _ in COLUMNS) for _ in range(n)]
 
 
-def literal(v) -> str:
-    if v is None:
-        return "NULL"
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, str):
-        return "'" + v + "'"
-    if isinstance(v, float):
-        return f"CAST({v!r} AS DOUBLE PRECISION)"
-    return str(v)
-
-
-class Engines:
+class Engines(TwinTables):
     def __init__(self, rows, layout: str, shape: tuple[int, int]):
-        import columnar
-
-        columns = ", ".join(f"{c} {t}" for c, t in COLUMNS) + ", k INT"
-        self.db = columnar.connect(nodes=shape[0], slices_per_node=shape[1])
-        self.db.execute(f"CREATE TABLE t ({columns}) {layout}")
-        self.duck = duckdb.connect()
-        self.duck.execute(f"CREATE TABLE t ({columns})")
-        if rows:
-            values = ", ".join("(" + ", ".join(map(literal, row)) + f", {k})" for k, row in enumerate(rows))
-            self.db.execute(f"INSERT INTO t VALUES {values}")
-            self.duck.execute(f"INSERT INTO t VALUES {values}")
-        self.context = f"{layout or 'DISTSTYLE AUTO'} on {shape[0]}x{shape[1]}"
+        super().__init__(COLUMNS, rows, layout, shape)
 
     def check(self, compare, ours: list[str], theirs: list[str], grouped: bool, where: str = "") -> None:
         keys = "g, " if grouped else ""

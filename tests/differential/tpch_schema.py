@@ -42,98 +42,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# In load order: dimensions first. Column order is the Parquet files' column order.
-TABLES: dict[str, list[tuple[str, str]]] = {
-    "region": [
-        ("r_regionkey", "BIGINT NOT NULL"),
-        ("r_name", "CHAR(25) NOT NULL"),
-        ("r_comment", "VARCHAR(152)"),
-    ],
-    "nation": [
-        ("n_nationkey", "BIGINT NOT NULL"),
-        ("n_name", "CHAR(25) NOT NULL"),
-        ("n_regionkey", "BIGINT NOT NULL"),
-        ("n_comment", "VARCHAR(152)"),
-    ],
-    "supplier": [
-        ("s_suppkey", "BIGINT NOT NULL"),
-        ("s_name", "CHAR(25) NOT NULL"),
-        ("s_address", "VARCHAR(40) NOT NULL"),
-        ("s_nationkey", "BIGINT NOT NULL"),
-        ("s_phone", "CHAR(15) NOT NULL"),
-        ("s_acctbal", "DECIMAL(15,2) NOT NULL"),
-        ("s_comment", "VARCHAR(101) NOT NULL"),
-    ],
-    "customer": [
-        ("c_custkey", "BIGINT NOT NULL"),
-        ("c_name", "VARCHAR(25) NOT NULL"),
-        ("c_address", "VARCHAR(40) NOT NULL"),
-        ("c_nationkey", "BIGINT NOT NULL"),
-        ("c_phone", "CHAR(15) NOT NULL"),
-        ("c_acctbal", "DECIMAL(15,2) NOT NULL"),
-        ("c_mktsegment", "CHAR(10) NOT NULL"),
-        ("c_comment", "VARCHAR(117) NOT NULL"),
-    ],
-    "part": [
-        ("p_partkey", "BIGINT NOT NULL"),
-        ("p_name", "VARCHAR(55) NOT NULL"),
-        ("p_mfgr", "CHAR(25) NOT NULL"),
-        ("p_brand", "CHAR(10) NOT NULL"),
-        ("p_type", "VARCHAR(25) NOT NULL"),
-        ("p_size", "INTEGER NOT NULL"),
-        ("p_container", "CHAR(10) NOT NULL"),
-        ("p_retailprice", "DECIMAL(15,2) NOT NULL"),
-        ("p_comment", "VARCHAR(23) NOT NULL"),
-    ],
-    "partsupp": [
-        ("ps_partkey", "BIGINT NOT NULL"),
-        ("ps_suppkey", "BIGINT NOT NULL"),
-        ("ps_availqty", "INTEGER NOT NULL"),
-        ("ps_supplycost", "DECIMAL(15,2) NOT NULL"),
-        ("ps_comment", "VARCHAR(199) NOT NULL"),
-    ],
-    "orders": [
-        ("o_orderkey", "BIGINT NOT NULL"),
-        ("o_custkey", "BIGINT NOT NULL"),
-        ("o_orderstatus", "CHAR(1) NOT NULL"),
-        ("o_totalprice", "DECIMAL(15,2) NOT NULL"),
-        ("o_orderdate", "DATE NOT NULL"),
-        ("o_orderpriority", "CHAR(15) NOT NULL"),
-        ("o_clerk", "CHAR(15) NOT NULL"),
-        ("o_shippriority", "INTEGER NOT NULL"),
-        ("o_comment", "VARCHAR(79) NOT NULL"),
-    ],
-    "lineitem": [
-        ("l_orderkey", "BIGINT NOT NULL"),
-        ("l_partkey", "BIGINT NOT NULL"),
-        ("l_suppkey", "BIGINT NOT NULL"),
-        ("l_linenumber", "INTEGER NOT NULL"),
-        ("l_quantity", "DECIMAL(15,2) NOT NULL"),
-        ("l_extendedprice", "DECIMAL(15,2) NOT NULL"),
-        ("l_discount", "DECIMAL(15,2) NOT NULL"),
-        ("l_tax", "DECIMAL(15,2) NOT NULL"),
-        ("l_returnflag", "CHAR(1) NOT NULL"),
-        ("l_linestatus", "CHAR(1) NOT NULL"),
-        ("l_shipdate", "DATE NOT NULL"),
-        ("l_commitdate", "DATE NOT NULL"),
-        ("l_receiptdate", "DATE NOT NULL"),
-        ("l_shipinstruct", "CHAR(25) NOT NULL"),
-        ("l_shipmode", "CHAR(10) NOT NULL"),
-        ("l_comment", "VARCHAR(44) NOT NULL"),
-    ],
-}
+from columnar.testing.tpch import KEY_LAYOUT, SCHEMA
 
-# The "key" layout: table -> Redshift table attributes.
-_KEY_LAYOUT = {
-    "region": "DISTSTYLE ALL",
-    "nation": "DISTSTYLE ALL",
-    "supplier": "DISTSTYLE ALL",
-    "customer": "DISTSTYLE KEY DISTKEY (c_custkey)",
-    "part": "DISTSTYLE KEY DISTKEY (p_partkey)",
-    "partsupp": "DISTSTYLE KEY DISTKEY (ps_partkey)",
-    "orders": "DISTSTYLE KEY DISTKEY (o_orderkey) SORTKEY (o_orderdate)",
-    "lineitem": "DISTSTYLE KEY DISTKEY (l_orderkey) SORTKEY (l_shipdate)",
-}
+# In load order: dimensions first. Column order is the Parquet files' column order.
+# The tables, their columns (in Parquet file order) and the "key" layout are shared
+# with the demo and the benchmarks: columnar.testing.tpch.
+TABLES = SCHEMA
+
+_KEY_LAYOUT = KEY_LAYOUT
 
 _FACTS = ("orders", "lineitem")
 
