@@ -136,7 +136,7 @@ class Session:
             table.clear()  # TRUNCATE reclaims space at once: no ghost rows
             if table.is_auto:  # an AUTO table starts over as AUTO(ALL), forgetting its chosen key
                 table.effective_style = DistStyle.ALL
-                table.definition.distkey = None
+                table.definition = dml.auto_definition(table.definition, None)
             return Result([], [], metrics.freeze(), message="TRUNCATE TABLE")
         if isinstance(stmt, ast.AlterTable):
             table, definition = binder.bind_alter_table(stmt)
@@ -148,7 +148,9 @@ class Session:
         if isinstance(stmt, ast.Insert):
             return self._insert(stmt, binder, metrics)
         if isinstance(stmt, ast.Copy):
-            return self._copy(stmt, metrics)
+            from columnar.api.copy import run_copy  # pyarrow is loaded on first COPY only
+
+            return run_copy(self, stmt, metrics)
         if isinstance(stmt, ast.Unload):
             from columnar.api.unload import run_unload  # pyarrow is loaded on first UNLOAD only
 
@@ -218,7 +220,7 @@ class Session:
         batch = self._run_query(bq, metrics)
         table = Table(definition, self.topology.n_slices)
         columns = [cast_column(c, f.type) if c.type != f.type else c for c, f in zip(batch.columns, definition.fields)]
-        dml.place_rows(table, columns, self.topology, self.settings.auto_all_max_rows)
+        dml.place_rows(table, columns, self.topology, self.settings.auto_all_max_rows, copy=True)
         self.catalog.create(definition, table)
         return Result([], [], metrics.freeze(), rowcount=len(batch), message="CREATE TABLE AS")
 
@@ -227,12 +229,12 @@ class Session:
         binder.check_params()
         batch = self._run_query(bound.query, metrics)
         table = bound.table
-        columns = self._table_columns(table, bound.positions, batch.columns, len(batch))
+        columns = self.table_columns(table, bound.positions, batch.columns, len(batch))
         dml.check_not_null(table, columns)
         dml.place_rows(table, columns, self.topology, self.settings.auto_all_max_rows)
         return Result([], [], metrics.freeze(), rowcount=len(batch), message=f"INSERT 0 {len(batch)}")
 
-    def _table_columns(self, table: Table, positions: list[int], given: list[Column], n: int) -> list[Column]:
+    def table_columns(self, table: Table, positions: list[int], given: list[Column], n: int) -> list[Column]:
         """Source columns cast to the table's types, in table order; columns not
         given take their DEFAULT or NULL."""
         out: list[Column] = []
@@ -248,41 +250,6 @@ class Session:
                 col = cast_column(evaluate(_null_const(), one), f.type)
                 out.append(col)
         return out
-
-    def _copy(self, stmt: ast.Copy, metrics) -> Result:
-        from columnar.storage import loader  # pyarrow is loaded on first COPY only
-
-        table = self.catalog.get(stmt.table)
-        fields = list(table.fields)
-        if stmt.columns:
-            positions = [table.definition.index_of(c) for c in stmt.columns]
-        else:
-            positions = list(range(len(fields)))
-        target = [fields[p] for p in positions]
-        opts = {k.upper(): v for k, v in stmt.options}
-        fmt = stmt.format.upper()
-        with metrics.phase("read"):
-            if fmt == "PARQUET":
-                cols = loader.read_parquet(stmt.source, target)
-            elif fmt in ("CSV", "TEXT"):
-                reader = loader.read_csv if fmt == "CSV" else loader.read_text
-                kwargs = dict(
-                    ignoreheader=int(opts.get("IGNOREHEADER", 0)),
-                    null_as=opts.get("NULL", "" if fmt == "CSV" else "\\N"),
-                    empty_as_null=bool(opts.get("EMPTYASNULL", False)),
-                    blanks_as_null=bool(opts.get("BLANKSASNULL", False)),
-                )
-                if "DELIMITER" in opts:
-                    kwargs["delimiter"] = opts["DELIMITER"]
-                cols = reader(stmt.source, target, **kwargs)
-            else:
-                raise NotSupportedError(f"COPY FORMAT {fmt} is not supported (use PARQUET or CSV)")
-        n = len(cols[0]) if cols else 0
-        columns = self._table_columns(table, positions, cols, n)
-        dml.check_not_null(table, columns)
-        with metrics.phase("load"):
-            dml.place_rows(table, columns, self.topology, self.settings.auto_all_max_rows)
-        return Result([], [], metrics.freeze(), rowcount=n, message=f"COPY {n}")
 
     # -- registration -----------------------------------------------------------------
     def register(self, name: str, columns: list[Column], fields: list, diststyle: str = "AUTO",

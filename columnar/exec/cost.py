@@ -413,7 +413,7 @@ class CostModel:
 
 def _stored_width(table, column: int, t) -> float:
     """A stored column's average bytes: VARCHAR from the data, others by type."""
-    if t.id is not TypeId.VARCHAR:
+    if t.id is not TypeId.VARCHAR or column < 0:  # column < 0: the hidden row id of DELETE/UPDATE
         return float(type_width(t))
     total = n = 0
     for s in range(table.n_slices):

@@ -58,14 +58,16 @@ def check_not_null(table: Table, columns: list[Column]) -> None:
             raise IntegrityError(f'null value in column "{f.name}" violates not-null constraint')
 
 
-def place_rows(table: Table, columns: list[Column], topology: Topology, auto_all_max_rows: int) -> None:
-    """Append rows to ``table``'s slices according to its distribution style."""
+def place_rows(table: Table, columns: list[Column], topology: Topology, auto_all_max_rows: int,
+               copy: bool = False) -> None:
+    """Append rows to ``table``'s slices according to its distribution style
+    (``copy``: a bulk load, COPY or CREATE TABLE AS; see ``Table.append``)."""
     n = len(columns[0]) if columns else 0
     if n == 0:
         return
     if table.is_auto and table.effective_style is DistStyle.ALL:
         if table.row_count() + n > auto_all_max_rows:
-            existing = table.slice_columns(topology.first_slices[0])
+            existing = table.live_columns(topology.first_slices[0])
             table.clear()
             distkey = auto_distkey(table.definition)
             table.definition = auto_definition(table.definition, distkey)
@@ -76,7 +78,7 @@ def place_rows(table: Table, columns: list[Column], topology: Topology, auto_all
     style = table.effective_style
     if style is DistStyle.ALL:
         for s in topology.first_slices:
-            table.append(s, columns)
+            table.append(s, columns, copy)
         return
     if style is DistStyle.KEY:
         key = columns[table.definition.index_of(table.definition.distkey)]
@@ -86,7 +88,7 @@ def place_rows(table: Table, columns: list[Column], topology: Topology, auto_all
         table.next_row_id += n
     for s, part in enumerate(split_by_slice(columns, np.asarray(slices), topology.n_slices)):
         if part is not None:
-            table.append(s, part)
+            table.append(s, part, copy)
 
 
 def auto_distkey(definition: TableDef) -> str | None:
@@ -155,10 +157,10 @@ def redistribute(table: Table, new_definition: TableDef, topology: Topology,
         return 0, 0
 
     if old_style is DistStyle.ALL:
-        first = table.slice_columns(topology.first_slices[0])
+        first = table.live_columns(topology.first_slices[0])
         parts = [first] if first is not None else []
     else:
-        parts = [c for c in (table.slice_columns(s) for s in range(topology.n_slices)) if c is not None]
+        parts = [c for c in (table.live_columns(s) for s in range(topology.n_slices)) if c is not None]
     if parts:
         columns = [concat_columns([p[i] for p in parts]) for i in range(len(parts[0]))]
     else:
@@ -170,7 +172,7 @@ def redistribute(table: Table, new_definition: TableDef, topology: Topology,
     table.effective_style = new_style
     if n == 0:
         return 0, 0
-    place_rows(table, columns, topology, auto_all_max_rows)
+    place_rows(table, columns, topology, auto_all_max_rows, copy=True)
     nbytes = sum(c.nbytes for c in columns)
     copies = topology.nodes if new_style is DistStyle.ALL else 1
     return n, nbytes * copies

@@ -32,6 +32,7 @@ class Metrics:
     rows_returned: int = 0
     rows_scanned: int = 0
     bytes_scanned: int = 0
+    ghost_rows_scanned: int = 0  # rows marked for deletion, read and dropped by scans
     rows_redistributed: int = 0
     bytes_redistributed: int = 0
     rows_broadcast: int = 0

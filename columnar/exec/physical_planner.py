@@ -415,7 +415,7 @@ def _merge_key(table, column: int) -> bool:
     name = d.fields[column].name
     unsorted = table.unsorted_fraction()
     return (table.effective_style is DistStyle.KEY and d.distkey == name and d.sortkey[:1] == (name,)
-            and table.sorts_on_load and unsorted is not None and unsorted < MERGE_JOIN_MAX_UNSORTED)
+            and table.is_compound and unsorted is not None and unsorted < MERGE_JOIN_MAX_UNSORTED)
 
 
 def _groups_on_sort_key(child: PhysicalOp, groups: list) -> bool:
@@ -428,7 +428,7 @@ def _groups_on_sort_key(child: PhysicalOp, groups: list) -> bool:
     table = sources[0][0]
     d = table.definition
     names = {d.fields[c].name for _, c in sources}
-    return (table.sorts_on_load and table.unsorted_fraction() == 0.0
+    return (table.is_compound and table.unsorted_fraction() == 0.0
             and names == set(d.sortkey[: len(names)]) and d.distkey in names)
 
 

@@ -24,8 +24,10 @@ SVL_QUERY_REPORT"; checklist item 17). The segment / step model they share is
   "permanent user tables") and network scans opening a segment after an
   exchange (``type`` 1, "data from the network", ``tbl`` a transient id,
   ``perm_table_name`` ``Internal Worktable``, ``rows_pre_filter`` 0 as in the
-  doc sample). ``rows_pre_user_filter`` equals ``rows_pre_filter`` until
-  deleted (ghost) rows exist (issue #5).
+  doc sample). ``rows_pre_filter`` counts the rows read from the blocks
+  scanned, ghost rows (marked by DELETE/UPDATE, not yet vacuumed) included;
+  ``rows_pre_user_filter`` the same rows less the ghost rows, so their
+  difference is "the number of ghost rows in the scan", as the doc says.
 
 ``is_rrscan`` is ``t`` for a range-restricted table scan (a filter on the
 scanned table let zone maps skip blocks: :mod:`columnar.storage.zonemap`).
@@ -144,8 +146,9 @@ def stl_scan(session):
             for sl in sorted(st.slices):
                 n, nbytes = st.slices[sl]
                 pre = st.rows_pre_filter.get(sl, 0)
+                pre_user = st.rows_pre_user_filter.get(sl, pre)
                 rows.append((USERID, rec.query, sl, st.segment, st.step, st.start, st.end, 0, n, nbytes, 0,
-                             st.scan_type, st.tbl, _tf(st.is_rrscan), "f", pre, pre, st.table_name, "f"))
+                             st.scan_type, st.tbl, _tf(st.is_rrscan), "f", pre, pre_user, st.table_name, "f"))
     return make_relation("stl_scan", STL_SCAN, rows, session.topology.n_slices)
 
 

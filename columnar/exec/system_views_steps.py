@@ -98,6 +98,7 @@ class Step:
     start: dt.datetime
     end: dt.datetime
     rows_pre_filter: dict = field(default_factory=dict)  # slice id -> rows read (table scans)
+    rows_pre_user_filter: dict = field(default_factory=dict)  # slice id -> rows read less ghost rows
     scan_type: int | None = None  # STL_SCAN.type when the step is a scan
     tbl: int = 0
     table_name: str = ""
@@ -132,6 +133,7 @@ class _Draft:
     t0: float  # offsets (s) from the start of execution
     t1: float
     rows_pre_filter: dict = field(default_factory=dict)
+    rows_pre_user_filter: dict = field(default_factory=dict)
     scan_type: int | None = None
     tbl: int = 0
     table_name: str = ""
@@ -170,7 +172,7 @@ class _Segmenter:
         for n, drafts in enumerate(self.closed):
             for i, d in enumerate(drafts):
                 out.append(Step(n, i, d.label, d.slices, self.at(d.t0), self.at(d.t1), d.rows_pre_filter,
-                                d.scan_type, d.tbl, d.table_name, d.is_rrscan))
+                                d.rows_pre_user_filter, d.scan_type, d.tbl, d.table_name, d.is_rrscan))
         return out
 
     def at(self, offset: float) -> dt.datetime:
@@ -262,7 +264,8 @@ class _Segmenter:
         d = self.draft(op, f"scan   tbl={t.table_id} name={t.name}", scan_type=SCAN_PERMANENT,
                        tbl=t.table_id, table_name=t.name)
         if d is not None:
-            d.rows_pre_filter = {sl: rows for sl, (rows, _) in d.slices.items()}
+            d.rows_pre_filter = dict(getattr(op, "rows_pre_filter", {}))
+            d.rows_pre_user_filter = dict(getattr(op, "rows_pre_user_filter", {}))
             d.is_rrscan = bool(getattr(op, "is_rrscan", False))
         return d
 

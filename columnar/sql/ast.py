@@ -507,18 +507,49 @@ class Unload:
 
 @dataclass(frozen=True)
 class Delete:
+    """``DELETE [FROM] t [alias] [USING other, ...] [WHERE cond]``."""
+
     table: str
     where: Optional[Expr] = None
     alias: Optional[str] = None
+    using: tuple = ()  # table refs joined with t
     pos: Pos = _pos()
 
 
 @dataclass(frozen=True)
 class Update:
+    """``UPDATE t [alias] SET c = expr | DEFAULT, ... [FROM other, ...] [WHERE cond]``;
+    a ``DEFAULT`` assignment holds a :class:`Default`."""
+
     table: str
     assignments: tuple  # ((column, expr), ...)
     where: Optional[Expr] = None
     alias: Optional[str] = None
+    from_: tuple = ()  # table refs joined with t
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class Vacuum:
+    """``VACUUM [FULL | SORT ONLY | DELETE ONLY | REINDEX | RECLUSTER] [t] [TO n PERCENT] [BOOST]``.
+    ``mode`` is ``FULL`` when none is written (Redshift's default); ``threshold``
+    is None when ``TO n PERCENT`` is not written."""
+
+    mode: str = "FULL"
+    table: Optional[str] = None
+    threshold: Optional[int] = None
+    boost: bool = False
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class Analyze:
+    """``ANALYZE [VERBOSE] [t [(cols)]] [PREDICATE COLUMNS | ALL COLUMNS]``."""
+
+    table: Optional[str] = None
+    columns: tuple = ()
+    predicate_columns: bool = False
+    verbose: bool = False
     pos: Pos = _pos()
 
 
@@ -577,5 +608,5 @@ class Transaction:
 
 Statement = Union[
     Select, SetOperation, With, Values, CreateTable, CreateTableAs, DropTable, CreateView, DropView, Insert, Copy,
-    Delete, Update, Truncate, AlterTable, Explain, SetVariable, Transaction,
+    Delete, Update, Truncate, AlterTable, Explain, SetVariable, Transaction, Vacuum, Analyze,
 ]

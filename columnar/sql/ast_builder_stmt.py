@@ -189,17 +189,42 @@ class _StatementRules(_RuleSet):
         return ast.Insert(children[0], (), None, pos=_pos(meta))
 
     def delete(self, meta, children):
-        table, alias, where = children
-        return ast.Delete(table, where.value if where else None, alias, pos=_pos(meta))
+        table, alias, using, where = children
+        return ast.Delete(table, where.value if where else None, alias, tuple(using or ()), pos=_pos(meta))
+
+    def delete_using(self, meta, children):
+        return tuple(children)
 
     def update(self, meta, children):
         table, alias = children[0], children[1]
-        where = children[-1]
-        assignments = tuple(children[2:-1])
-        return ast.Update(table, assignments, where.value if where else None, alias, pos=_pos(meta))
+        from_, where = children[-2], children[-1]
+        assignments = tuple(children[2:-2])
+        return ast.Update(table, assignments, where.value if where else None, alias,
+                          tuple(from_.value) if from_ else (), pos=_pos(meta))
 
     def assignment(self, meta, children):
         return (children[0], children[1])
+
+    def assignment_default(self, meta, children):
+        return (children[0], ast.Default(pos=_pos(meta)))
+
+    def vacuum(self, meta, children):
+        mode, table, threshold, boost = children
+        return ast.Vacuum(mode or "FULL", table, threshold, boost is not None, pos=_pos(meta))
+
+    def vacuum_mode(self, meta, children):
+        return " ".join(str(c).upper() for c in children)
+
+    def vacuum_threshold(self, meta, children):
+        return int(children[0])
+
+    def analyze(self, meta, children):
+        verbose, table, columns, which = children
+        return ast.Analyze(table, tuple(columns or ()), which is not None and which.startswith("PREDICATE"),
+                           verbose is not None, pos=_pos(meta))
+
+    def analyze_columns(self, meta, children):
+        return " ".join(str(c).upper() for c in children)
 
     def copy(self, meta, children):
         table, columns, source = children[0], children[1], children[2]

@@ -14,15 +14,23 @@ match. The filter above still applies the predicate, so results never change.
 ``blocks_scanned``/``blocks_skipped`` count, per scanned column, the blocks
 holding a read row and the others (Redshift counts blocks per column);
 ``rows_scanned``/``bytes_scanned`` count the rows read.
+
+Rows marked for deletion (ghost rows, :mod:`columnar.storage.table`) are read
+with their blocks and dropped here: ``rows_pre_filter`` (per slice, for
+STL_SCAN) counts them, the scan's output does not, and the metric
+``ghost_rows_scanned`` sums the difference. The column position ``ROWID``
+produces each row's id (``slice << 40 | row``), which DELETE and UPDATE read.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from columnar.core.chunk import Batch, empty_batch
+from columnar.core.chunk import Batch, Column, empty_batch
+from columnar.core.types import BIGINT
 from columnar.exec.operators.base import REPLICATED, Dist, ExecContext, Partitioned, PhysicalOp
 from columnar.kernels.columns import take
+from columnar.storage.table import ROWID, ROWID_SHIFT
 from columnar.storage.zonemap import block_starts
 
 DEFAULT_BLOCK_BYTES = 1 << 20
@@ -45,29 +53,47 @@ class SeqScan(PhysicalOp):
         alias = f" {self.alias}" if self.alias and self.alias != self.table.name else ""
         return f"XN Seq Scan on {self.table.name}{alias}"
 
-    def _read(self, slice_id: int) -> tuple[Batch, int, int]:
-        """The slice's rows to read, with (blocks scanned, blocks skipped)."""
+    def _read(self, slice_id: int) -> tuple[Batch, int, int, int]:
+        """The slice's rows to read, with (blocks scanned, blocks skipped, rows read
+        before dropping ghost rows)."""
         cols = self.table.slice_columns(slice_id)
         if cols is None:
-            return empty_batch(self.types), 0, 0
+            return empty_batch(self.types), 0, 0, 0
         n = len(cols[0])
+        deleted = self.table.deleted_mask(slice_id) if hasattr(self.table, "deleted_mask") else None
+        stored = [c for c in self.columns if c != ROWID]
         if not self.ranges or not hasattr(self.table, "zone_map"):
-            blocks = sum(len(block_starts(cols[c], self.block_bytes)) for c in self.columns)
-            return Batch([cols[i] for i in self.columns], n), blocks, 0
-        keep = np.ones(n, dtype=np.bool_)
-        for col, rng in self.ranges.items():
-            zm = self.table.zone_map(slice_id, col, self.block_bytes)
-            keep &= zm.row_mask(zm.may_match(rng))
-        scanned = skipped = 0
+            keep = None
+            scanned = sum(len(block_starts(cols[c], self.block_bytes)) for c in stored)
+            skipped, pre_filter = 0, n
+        else:
+            keep = np.ones(n, dtype=np.bool_)
+            for col, rng in self.ranges.items():
+                zm = self.table.zone_map(slice_id, col, self.block_bytes)
+                keep &= zm.row_mask(zm.may_match(rng))
+            scanned = skipped = 0
+            for c in stored:
+                zm = self.table.zone_map(slice_id, c, self.block_bytes)
+                read = np.logical_or.reduceat(keep, zm.starts) if zm.n_blocks else np.zeros(0, np.bool_)
+                k = int(np.count_nonzero(read))
+                scanned, skipped = scanned + k, skipped + zm.n_blocks - k
+            pre_filter = int(np.count_nonzero(keep))
+        if deleted is not None:  # ghost rows are read, then dropped
+            keep = ~deleted if keep is None else keep & ~deleted
+        if keep is None or keep.all():
+            idx = None
+            rows = n
+        else:
+            idx = np.flatnonzero(keep)
+            rows = len(idx)
+        out = []
         for c in self.columns:
-            zm = self.table.zone_map(slice_id, c, self.block_bytes)
-            read = np.logical_or.reduceat(keep, zm.starts) if zm.n_blocks else np.zeros(0, np.bool_)
-            k = int(np.count_nonzero(read))
-            scanned, skipped = scanned + k, skipped + zm.n_blocks - k
-        if keep.all():
-            return Batch([cols[i] for i in self.columns], n), scanned, skipped
-        idx = np.flatnonzero(keep)
-        return Batch([take(cols[i], idx) for i in self.columns], len(idx)), scanned, skipped
+            if c == ROWID:
+                pos = np.arange(n, dtype=np.int64) if idx is None else idx.astype(np.int64)
+                out.append(Column(BIGINT, (np.int64(slice_id) << np.int64(ROWID_SHIFT)) | pos))
+            else:
+                out.append(cols[c] if idx is None else take(cols[c], idx))
+        return Batch(out, rows), scanned, skipped, pre_filter
 
     def run(self, ctx: ExecContext) -> Partitioned:
         topo = ctx.topology
@@ -76,12 +102,18 @@ class SeqScan(PhysicalOp):
             batches = [copies[topo.node_of(s)][0] for s in range(topo.n_slices)]
             reads = [copies[0]]
             scanned = [copies[0][0]]
+            read_on = {topo.first_slices[node]: copies[node] for node in range(topo.nodes)}
         else:
             reads = [self._read(s) for s in range(topo.n_slices)]
             batches = [r[0] for r in reads]
             scanned = batches
+            read_on = dict(enumerate(reads))
+        # per slice that read the table, for STL_SCAN: rows before and after dropping ghost rows
+        self.rows_pre_filter = {s: r[3] for s, r in read_on.items()}
+        self.rows_pre_user_filter = {s: len(r[0]) for s, r in read_on.items()}
         ctx.metrics.add("blocks_scanned", sum(r[1] for r in reads))
         ctx.metrics.add("blocks_skipped", sum(r[2] for r in reads))
         ctx.metrics.add("rows_scanned", sum(len(b) for b in scanned))
+        ctx.metrics.add("ghost_rows_scanned", sum(r[3] for r in reads) - sum(len(b) for b in scanned))
         ctx.metrics.add("bytes_scanned", sum(b.nbytes for b in scanned))
         return Partitioned(batches, self.dist)
