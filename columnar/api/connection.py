@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from typing import Any, Iterable, Sequence
 
-from columnar.core.errors import InterfaceError, NotSupportedError, ProgrammingError
+from columnar.core.errors import InterfaceError, ProgrammingError
 
 
 class Connection:
@@ -28,17 +28,34 @@ class Connection:
         [(2,)]
     """
 
-    def __init__(self, database: str | os.PathLike | None = None, *, nodes: int = 2,
+    def __init__(self, database: str | os.PathLike | None = None, *, nodes: int | None = None,
                  slices_per_node: int | None = None, node_type: str | None = None,
-                 block_bytes: int = 1 << 20, threads: int | None = None, auto_all_max_rows: int = 1000):
+                 block_bytes: int = 1 << 20, threads: int | None = None, auto_all_max_rows: int = 1000,
+                 read_only: bool = False):
         from columnar.api.settings import Settings
         from columnar.cluster.topology import Topology
 
+        self._database = None
         if database not in (None, ":memory:", ""):
-            raise NotSupportedError(
-                f"database folders ({os.fspath(database)!r}) are not supported yet; "
-                "use columnar.connect() for an in-memory database"
-            )
+            from columnar.storage.database import Database
+
+            self._database = Database(database, read_only=read_only)
+            stored = self._database.topology_args()
+            if stored is not None:  # the folder's cluster wins; a different one asked for is an error
+                asked = {"nodes": nodes, "slices_per_node": slices_per_node, "node_type": node_type}
+                clash = {k: v for k, v in asked.items() if v is not None and v != stored[k]}
+                if clash:
+                    self._database.close()
+                    raise ProgrammingError(
+                        f"database folder {self._database.path} holds a cluster of {stored['nodes']} node(s) x "
+                        f"{stored['slices_per_node']} slices; it cannot be opened as "
+                        + ", ".join(f"{k}={v!r}" for k, v in clash.items())
+                    )
+                nodes, slices_per_node, node_type = stored["nodes"], stored["slices_per_node"], stored["node_type"]
+        elif read_only:
+            raise ProgrammingError("read_only=True needs a database folder")
+        if nodes is None:
+            nodes = 2
         if node_type is not None:
             topology = Topology.for_node_type(node_type, nodes)
             if slices_per_node is not None and slices_per_node != topology.slices_per_node:
@@ -65,7 +82,7 @@ class Connection:
         if self._session is None:
             from columnar.api.session import Session
 
-            self._session = Session(self._topology, self._settings)
+            self._session = Session(self._topology, self._settings, self._database)
         return self._session
 
     @property
@@ -129,19 +146,34 @@ class Connection:
         return Cursor(self)
 
     def commit(self) -> None:
-        """Statements commit when they succeed (autocommit); nothing to do."""
-        if self._closed:
-            raise InterfaceError("connection is closed")
+        """Commit the open transaction (after BEGIN); outside one, statements have
+        already committed (autocommit) and there is nothing to do."""
+        self.sql("COMMIT")
 
     def rollback(self) -> None:
+        """Roll back the open transaction (after BEGIN); nothing to do outside one."""
+        self.sql("ROLLBACK")
+
+    def check_integrity(self) -> list[str]:
+        """Problems in the database folder's files (empty list when all is well):
+        every file the manifest names exists and holds the rows it should."""
         if self._closed:
             raise InterfaceError("connection is closed")
-        raise NotSupportedError(
-            "columnar runs in autocommit mode: each statement commits when it succeeds, "
-            "so rollback() cannot undo anything"
-        )
+        return [] if self._database is None else self._database.check_integrity()
+
+    @property
+    def path(self) -> str | None:
+        """The database folder, or None for an in-memory database."""
+        return None if self._database is None else self._database.path
 
     def close(self) -> None:
+        """Close the connection; an open transaction is rolled back, the folder unlocked."""
+        if self._closed:
+            return
+        if self._session is not None:
+            self._session.transactions.close()
+        if self._database is not None:
+            self._database.close()
         self._closed = True
         self._session = None
 
@@ -230,7 +262,10 @@ class Cursor:
 
 def connect(database: str | os.PathLike | None = None, **kwargs) -> Connection:
     """Open a simulated cluster: ``connect()`` is a 2-node x 2-slice in-memory
-    database; ``connect(nodes=4, slices_per_node=2)``, ``connect(node_type="ra3.4xlarge")``."""
+    database; ``connect(nodes=4, slices_per_node=2)``, ``connect(node_type="ra3.4xlarge")``.
+    ``connect("path/")`` creates or reopens a database folder (its cluster shape is
+    kept in the folder); ``connect("path/", read_only=True)`` reads one that another
+    process may be writing."""
     return Connection(database, **kwargs)
 
 

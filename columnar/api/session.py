@@ -16,15 +16,16 @@ the statement's :class:`~columnar.exec.metrics.Metrics`:
 DDL and DML (CREATE TABLE, INSERT, COPY, ...) share steps 1-2 and write
 through ``columnar.exec.dml``, which places rows on slices per DISTSTYLE.
 
-Transactions are not modelled: every statement commits when it succeeds, and
-a failing statement changes nothing (rows are cast and checked before any is
-placed).
+Every statement runs under :mod:`columnar.api.transactions`: all or nothing,
+committed when it succeeds (autocommit) or at COMMIT after BEGIN, and written
+to the database folder, if there is one (:mod:`columnar.storage.database`).
 """
 
 from __future__ import annotations
 
 from columnar.api.result import Result
 from columnar.api.settings import Settings
+from columnar.api.transactions import Transactions
 from columnar.cluster.topology import Topology
 from columnar.core.chunk import Batch, Column
 from columnar.core.errors import (
@@ -34,6 +35,7 @@ from columnar.core.strings import StringArray
 from columnar.core.types import NULL, VARCHAR
 from columnar.exec import dml
 from columnar.exec.cast import cast_column
+from columnar.kernels.columns import take
 from columnar.exec.evaluate import evaluate
 from columnar.exec.executor import execute
 from columnar.exec import system_views
@@ -46,20 +48,42 @@ from columnar.sql.binder import Binder, BoundQuery
 from columnar.sql.expr import Const
 from columnar.sql.optimizer import optimize
 from columnar.sql.parser import parse
-from columnar.storage.catalog import Catalog, DistStyle, TableDef
+from columnar.storage.catalog import Catalog, DistStyle, TableDef, ViewDef
 from columnar.storage.table import Table
 
 
 class Session:
     """Catalog + topology + settings of one connection, and the pipeline."""
 
-    def __init__(self, topology: Topology, settings: Settings):
+    def __init__(self, topology: Topology, settings: Settings, database=None):
         self.topology = topology
         self.settings = settings
         self.catalog = Catalog()
         self.querylog = QueryLog()
         self._record: QueryRecord | None = None  # the statement being run
+        self.transactions = Transactions(self, database)
         system_views.register(self)
+        if database is not None:
+            self.load_database()
+
+    @property
+    def in_transaction(self) -> bool:
+        """Inside BEGIN ... COMMIT (VACUUM refuses to run there)."""
+        return self.transactions.in_block
+
+    def topology_args(self) -> dict:
+        t = self.topology
+        return {"nodes": t.nodes, "slices_per_node": t.slices_per_node, "node_type": t.node_type}
+
+    def load_database(self) -> None:
+        """(Re)build the catalog from the database folder's manifest."""
+        from columnar.sql.parser import parse_one
+
+        db = self.transactions.database
+        db.reload()
+        self.catalog.restore(({}, {}, Catalog.FIRST_TABLE_ID, {}))
+        for v in db.load_tables(self.catalog, self.topology.n_slices, Const):
+            self.catalog.create_view(ViewDef(v["name"], v["sql"], tuple(v["column_names"]), parse_one(v["sql"])))
 
     # -- entry points -------------------------------------------------------------
     def run(self, sql: str, params=None) -> Result:
@@ -81,7 +105,7 @@ class Session:
         rec = self.querylog.open(sql.strip(), _statement_kind(stmt))
         self._record = rec
         try:
-            result = self._dispatch(stmt, sql, params, metrics)
+            result = self.transactions.run(stmt, lambda: self._dispatch(stmt, sql, params, metrics))
         except Error:
             self.querylog.close(rec, aborted=True)
             raise
@@ -147,6 +171,8 @@ class Session:
             return Result([], [], metrics.freeze(), message="ALTER TABLE")
         if isinstance(stmt, ast.Insert):
             return self._insert(stmt, binder, metrics)
+        if isinstance(stmt, (ast.Delete, ast.Update)):
+            return self._delete_or_update(stmt, binder, metrics)
         if isinstance(stmt, ast.Copy):
             from columnar.api.copy import run_copy  # pyarrow is loaded on first COPY only
 
@@ -155,16 +181,17 @@ class Session:
             from columnar.api.unload import run_unload  # pyarrow is loaded on first UNLOAD only
 
             return run_unload(self, stmt, metrics)
+        if isinstance(stmt, ast.Vacuum):
+            from columnar.api.vacuum import run_vacuum
+
+            return run_vacuum(self, stmt, metrics)
+        if isinstance(stmt, ast.Analyze):
+            from columnar.api.analyze import run_analyze
+
+            return run_analyze(self, stmt, metrics)
         if isinstance(stmt, ast.SetVariable):
             self.settings.set(stmt.name, _set_value(stmt.value))
             return Result([], [], metrics.freeze(), message="SET")
-        if isinstance(stmt, ast.Transaction):
-            if stmt.action == "rollback":
-                raise NotSupportedError(
-                    "columnar runs in autocommit mode: each statement commits when it succeeds, "
-                    "so ROLLBACK cannot undo anything"
-                )
-            return Result([], [], metrics.freeze(), message=stmt.action.upper())
         what = type(stmt).__name__.upper()
         raise NotSupportedError(f"{what} is not supported yet")
 
@@ -234,6 +261,26 @@ class Session:
         dml.place_rows(table, columns, self.topology, self.settings.auto_all_max_rows)
         return Result([], [], metrics.freeze(), rowcount=len(batch), message=f"INSERT 0 {len(batch)}")
 
+    def _delete_or_update(self, stmt, binder: Binder, metrics) -> Result:
+        """DELETE marks the target rows its query finds (ghost rows); UPDATE marks them
+        and appends the new versions (to the unsorted region)."""
+        update = isinstance(stmt, ast.Update)
+        bound = binder.bind_update(stmt) if update else binder.bind_delete(stmt)
+        binder.check_params()
+        batch = self._run_query(bound.query, metrics)
+        rowids, first = dml.unique_rowids(batch.columns[0].data)
+        table = bound.table
+        if update:
+            new = [take(c, first) for c in batch.columns[1:]]
+            columns = self.table_columns(table, bound.positions, new, len(rowids))
+            dml.check_not_null(table, columns)
+        n = dml.mark_deleted(table, rowids, self.topology)
+        metrics.add("rows_deleted", n)
+        if update:
+            dml.place_rows(table, columns, self.topology, self.settings.auto_all_max_rows)
+            return Result([], [], metrics.freeze(), rowcount=n, message=f"UPDATE {n}")
+        return Result([], [], metrics.freeze(), rowcount=n, message=f"DELETE {n}")
+
     def table_columns(self, table: Table, positions: list[int], given: list[Column], n: int) -> list[Column]:
         """Source columns cast to the table's types, in table order; columns not
         given take their DEFAULT or NULL."""
@@ -271,7 +318,7 @@ def _statement_kind(stmt) -> str:
         "CreateView": "CREATE VIEW", "DropView": "DROP VIEW",
         "Insert": "INSERT", "Copy": "COPY", "Unload": "UNLOAD", "Delete": "DELETE", "Update": "UPDATE",
         "Truncate": "TRUNCATE", "Explain": "EXPLAIN", "SetVariable": "SET", "Transaction": "TRANSACTION",
-        "AlterTable": "ALTER TABLE",
+        "AlterTable": "ALTER TABLE", "Vacuum": "VACUUM", "Analyze": "ANALYZE",
     }
     return names.get(type(stmt).__name__, type(stmt).__name__.upper())
 

@@ -1,17 +1,24 @@
 """Connection settings, also reachable with ``SET name = value``.
 
-==================  =======  ===================================================
-setting             default  meaning
-==================  =======  ===================================================
-threads             cores    worker threads running slice fragments in parallel
-                             (default: the machine's cores, at most one per slice)
-auto_all_max_rows   1000     rows above which an AUTO(ALL) table becomes
-                             AUTO(KEY(primary key)), or AUTO(EVEN) without
-                             one (Redshift's threshold is undocumented)
-block_bytes         1048576  bytes of one column block (zone maps, SVV_TABLE_INFO
-                             size); at least 1024; ``SET`` applies to later
-                             statements (zone maps are cached per block size)
-==================  =======  ===================================================
+=========================  =======  ============================================
+setting                    default  meaning
+=========================  =======  ============================================
+threads                    cores    worker threads running slice fragments in
+                                    parallel (default: the machine's cores, at
+                                    most one per slice)
+auto_all_max_rows          1000     rows above which an AUTO(ALL) table becomes
+                                    AUTO(KEY(primary key)), or AUTO(EVEN)
+                                    without one (Redshift's threshold is
+                                    undocumented)
+block_bytes                1048576  bytes of one column block (zone maps,
+                                    SVV_TABLE_INFO size); at least 1024; ``SET``
+                                    applies to later statements (zone maps are
+                                    cached per block size)
+analyze_threshold_percent  10       ANALYZE skips a table whose rows changed
+                                    since its last ANALYZE are below this
+                                    percent (0 to 100; 0: always analyze), as
+                                    in Redshift (:mod:`columnar.api.analyze`)
+=========================  =======  ============================================
 
 Redshift session parameters that only matter on a real cluster
 (``search_path``, ``datestyle``, ``query_group``, ``statement_timeout``, ...)
@@ -26,7 +33,7 @@ from columnar.core.errors import ProgrammingError
 
 _IGNORED = {
     "search_path", "datestyle", "query_group", "statement_timeout", "timezone",
-    "enable_result_cache_for_session", "analyze_threshold_percent", "wlm_query_slot_count",
+    "enable_result_cache_for_session", "wlm_query_slot_count",
     "extra_float_digits", "client_encoding", "application_name",
 }
 
@@ -36,6 +43,7 @@ class Settings:
     threads: int = 1
     auto_all_max_rows: int = 1000
     block_bytes: int = 1 << 20  # size of one column block (fixed per connection: connect(block_bytes=))
+    analyze_threshold_percent: float = 10.0  # ANALYZE skips tables changed by less (columnar.api.analyze)
 
     def set(self, name: str, value) -> None:
         key = name.lower()
@@ -55,5 +63,13 @@ class Settings:
             if v < 1024:
                 raise ProgrammingError(f'parameter "{key}" must be at least 1024')
             self.block_bytes = v
+        elif key == "analyze_threshold_percent":
+            try:
+                f = float(value)
+            except (TypeError, ValueError):
+                raise ProgrammingError(f'invalid value for parameter "{key}": "{value}"') from None
+            if not 0.0 <= f <= 100.0:
+                raise ProgrammingError(f'parameter "{key}" must be between 0 and 100')
+            self.analyze_threshold_percent = f
         elif key not in _IGNORED:
             raise ProgrammingError(f'unrecognized configuration parameter "{name}"')

@@ -49,10 +49,16 @@ A join's network cost goes into its *total* only: Example B's join starts at
 states an AGG → DIST → AGG aggregate moves (Example B's ``XN HashAggregate``
 adds only 0.005 × input rows + 0.0025 × groups to the join below it).
 
-Cardinality (ours, simple and documented; Redshift uses ANALYZE statistics):
+Cardinality (ours, simple and documented; Redshift uses ANALYZE statistics,
+and so do we for a filter over a scan once the table has been analyzed):
 
 * scan: the table's row count; filter: the input × the predicate's
-  selectivity (:func:`selectivity`: ``=`` 1/10, ``<>`` 9/10, ranges 1/3,
+  selectivity. Over a scan of an analyzed table, the conjuncts ``col op
+  constant``, ``col IN (...)`` and ``col IS NULL`` take their fraction from the
+  table's statistics (histogram and most common values,
+  :func:`columnar.sql.estimates.filter_fraction`, the estimate the planners
+  share) and the other conjuncts the fixed rules; otherwise the fixed rules
+  (:func:`selectivity`: ``=`` 1/10, ``<>`` 9/10, ranges 1/3,
   LIKE 1/10, IN 1/10 per item, IS NULL 1/100, AND multiplies, OR adds
   inclusion-exclusion, anything else 1/3);
 * equi-join: ``max(outer, inner)`` (× the residual's selectivity); nested
@@ -72,8 +78,9 @@ up to 18 digits else 16, BOOLEAN 1, CHAR(n) n); a VARCHAR read from a table
 its average stored bytes (from the data, so it is deterministic); a computed
 string its declared length, at most ``COMPUTED_STRING_WIDTH`` (256).
 
-Simplified versus Redshift: no statistics (no distinct counts or histograms),
-so group counts and selectivities are fixed fractions; merge joins, window
+Simplified versus Redshift: statistics are used only for filters directly
+over a scan; group counts, join fan-outs and other selectivities are fixed
+fractions; merge joins, window
 functions are not costed specially (an unknown operator costs its inputs plus
 CPU_TUPLE_COST per row); set operations estimate no duplicates.
 """
@@ -101,6 +108,7 @@ from columnar.exec.operators.unique import Unique
 from columnar.exec.operators.values import Values
 from columnar.exec.operators.window import Window
 from columnar.sql import expr as E
+from columnar.sql.estimates import filter_fraction
 
 SCAN_ROW_COST = 0.01
 CPU_OPERATOR_COST = 0.0025
@@ -274,7 +282,7 @@ class CostModel:
             return 0.0, n * CPU_TUPLE_COST, n
         if isinstance(op, Filter):
             c = self.estimate(op.children[0])
-            return c.startup, c.total, c.rows * selectivity(op.predicate)
+            return c.startup, c.total, c.rows * self._filter_selectivity(op)
         if isinstance(op, EXCHANGES):
             c = self.estimate(op.children[0])
             return c.startup, c.total + self.network_cost(op), c.rows
@@ -327,6 +335,17 @@ class CostModel:
         rows = kids[0].rows if kids else 1.0
         startup = max((k.startup for k in kids), default=0.0)
         return startup, sum(k.total for k in kids) + rows * CPU_TUPLE_COST, rows
+
+    @staticmethod
+    def _filter_selectivity(op: Filter) -> float:
+        """From ANALYZE statistics for a filter over a scan of an analyzed table
+        (other conjuncts: the fixed rules), else the fixed rules alone."""
+        child = op.children[0]
+        if isinstance(child, SeqScan):
+            fraction = filter_fraction(child.table, child.columns, op.predicate, fallback=selectivity)
+            if fraction is not None:
+                return fraction
+        return selectivity(op.predicate)
 
     def _sides(self, op):
         outer, o_ex = strip_exchanges(op.children[0])

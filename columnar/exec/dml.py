@@ -1,9 +1,13 @@
 """Writing rows into a table: placement on slices per DISTSTYLE.
 
-Role: the write path of INSERT, CREATE TABLE AS and COPY. Rows arrive at the
+Role: the write path of INSERT, CREATE TABLE AS, COPY, DELETE and UPDATE. Rows arrive at the
 leader as one batch already cast to the table's column types; this module
 checks NOT NULL, decides each row's slice (``cluster.distribution``) and
 appends the per-slice chunks to the table.
+
+DELETE only marks rows (``mark_deleted``): Redshift's ghost rows, still
+stored and scanned until VACUUM. UPDATE marks the old rows and appends the new
+ones to the unsorted region, as Redshift does.
 
 ``redistribute`` is the write path of ``ALTER TABLE .. ALTER DISTSTYLE /
 DISTKEY``: it reads one copy of the rows, empties the table and places the rows
@@ -48,7 +52,7 @@ from columnar.cluster.topology import Topology
 from columnar.core.chunk import Column
 from columnar.core.errors import IntegrityError, ProgrammingError
 from columnar.kernels.columns import concat_columns
-from columnar.storage.catalog import DistStyle, TableDef
+from columnar.storage.catalog import ROWID_SHIFT, DistStyle, TableDef
 from columnar.storage.table import Table
 
 
@@ -89,6 +93,35 @@ def place_rows(table: Table, columns: list[Column], topology: Topology, auto_all
     for s, part in enumerate(split_by_slice(columns, np.asarray(slices), topology.n_slices)):
         if part is not None:
             table.append(s, part, copy)
+
+
+def unique_rowids(rowids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct row ids (a join in DELETE USING / UPDATE FROM may match a row
+    more than once) and, for each, the position of its first occurrence."""
+    ids, first = np.unique(rowids, return_index=True)
+    return ids, first
+
+
+def mark_deleted(table: Table, rowids: np.ndarray, topology: Topology) -> int:
+    """Mark the rows ``rowids`` (``slice << ROWID_SHIFT | row``, distinct) as deleted.
+
+    They stay stored, as ghost rows, until VACUUM. An ALL table's copies are
+    identical, so a row read from one node's copy is marked on every node.
+    Returns the number of rows deleted.
+    """
+    if len(rowids) == 0:
+        return 0
+    slices = rowids >> np.int64(ROWID_SHIFT)
+    rows = rowids & np.int64((1 << ROWID_SHIFT) - 1)
+    if table.effective_style is DistStyle.ALL:
+        positions = np.unique(rows)
+        for s in topology.first_slices:
+            table.mark_deleted(s, positions)
+        return len(positions)
+    total = 0
+    for s in np.unique(slices).tolist():
+        total += table.mark_deleted(s, rows[slices == s])
+    return total
 
 
 def auto_distkey(definition: TableDef) -> str | None:

@@ -33,6 +33,9 @@ class Metrics:
     rows_scanned: int = 0
     bytes_scanned: int = 0
     ghost_rows_scanned: int = 0  # rows marked for deletion, read and dropped by scans
+    rows_vacuum_sorted: int = 0  # rows rewritten in sort order by VACUUM (ALL tables: one copy)
+    ghost_rows_reclaimed: int = 0  # ghost rows VACUUM removed for good (ALL tables: one copy)
+    rows_deleted: int = 0  # rows DELETE / UPDATE marked for deletion
     rows_redistributed: int = 0
     bytes_redistributed: int = 0
     rows_broadcast: int = 0

@@ -20,7 +20,8 @@ DS_DIST_BOTH           neither, and redistributing both is cheaper
 Broadcast versus redistribute (undocumented in Redshift; our rule): broadcast
 moves ``inner_rows x nodes`` rows, redistributing both moves
 ``outer_rows + inner_rows``; the cheaper wins. Row counts are estimates from
-table sizes (a filter is assumed to keep a third). RIGHT joins are planned as
+table sizes (a filter is assumed to keep a third, unless it filters a scan of
+an analyzed table: then its statistics say, :mod:`columnar.sql.estimates`). RIGHT joins are planned as
 LEFT joins with the sides swapped; FULL joins never broadcast.
 
 Aggregates run in one phase when the input is distributed on a group key,
@@ -65,6 +66,7 @@ from columnar.exec.operators.window import Window as WindowOp
 from columnar.sql import logical as L
 from columnar.core.errors import NotSupportedError
 from columnar.core.types import BOOLEAN
+from columnar.sql.estimates import filtered_rows
 from columnar.sql.expr import Binary, ColumnIndex
 from columnar.sql.rewrite import conjunction, remap_columns, shift_columns
 from columnar.storage.catalog import DistStyle
@@ -98,6 +100,8 @@ class PhysicalPlanner:
         if isinstance(node, L.Scan):
             return float(node.table.row_count())
         if isinstance(node, L.Filter):
+            if isinstance(node.input, L.Scan):  # ANALYZE statistics, when the table has them
+                return filtered_rows(node.input.table, node.input.columns, node.predicate)
             return self.estimate(node.input) / 3
         if isinstance(node, L.Join):
             return max(self.estimate(node.left), self.estimate(node.right))

@@ -34,9 +34,13 @@ size                   blocks of ``block_bytes`` (1 MB in Redshift), see below
 pct_used               ``size`` bytes / cluster capacity x 100, see below
 unsorted               percent of rows outside the sorted region
                        (``Table.unsorted_fraction``), NULL without a sort key
-stats_off              0.00 (statistics are always current here) [ours]
-tbl_rows               rows of one copy, ALL tables included [UNCONFIRMED,
-                       ours: Redshift may count every node's copy]
+stats_off              how stale the ANALYZE statistics are, 0.00 to 100.00:
+                       100 never analyzed, 0 just analyzed, else the percent
+                       of rows inserted or deleted since, over the rows then
+                       (``columnar.storage.statistics.stats_off``) [UNCONFIRMED, ours]
+tbl_rows               stored rows of one copy, rows marked for deletion
+                       (ghost rows) included; ALL tables: one copy
+                       [UNCONFIRMED, ours: Redshift may count every copy]
 skew_sortkey1          blocks of the largest non-sort-key column / blocks of
                        the first sort-key column; NULL without a sort key or
                        when every column is in the sort key [ours]
@@ -44,7 +48,7 @@ skew_rows              rows on the fullest slice / rows on the emptiest, over
                        *all* slices; NULL when the emptiest has 0 rows, which
                        is always so for ALL tables ([OBS] blank in the doc
                        sample for ALL tables) [INF]
-estimated_visible_rows = tbl_rows (no rows are marked deleted before issue #5)
+estimated_visible_rows tbl_rows less the ghost rows (exact here)
 risk_event,            NULL
 vacuum_sort_benefit
 empty                  0 (documented as internal and unused)
@@ -56,8 +60,8 @@ plus the 3 hidden INSERT_XID, DELETE_XID, ROW_ID) per populated slice per
 table segment, with 2 segments (sorted + unsorted) when a sort key is defined
 and 1 without. Our count: for each populated slice and each of those columns,
 ``max(1, ceil(bytes / block_bytes))`` blocks for the sorted region (the whole
-table while issue #5 is pending), plus one block for the (empty) unsorted
-region when the table has a sort key. A hidden column takes 8 bytes per row;
+slice without a sort key) and, with a sort key, as many for the unsorted
+region (its bytes pro rata of its rows). A hidden column takes 8 bytes per row;
 a user column takes its in-memory size (``Column.nbytes``: no compression).
 A small table therefore has exactly the documented minimum footprint; a large
 one grows by its data rather than doubling. An ALL table is populated on one
@@ -80,6 +84,7 @@ from columnar.core.types import TypeId
 from columnar.exec.system_views_relation import (
     CHAR1, INT, INT8, TEXT, TS, char, make_relation, numeric,
 )
+from columnar.storage.statistics import stats_off
 
 HIDDEN_COLUMNS = 3  # INSERT_XID, DELETE_XID, ROW_ID
 HIDDEN_COLUMN_BYTES = 8  # per row
@@ -159,7 +164,7 @@ def svv_table_info(session):
     capacity = cluster_capacity_bytes(topo)
     rows = []
     for table in _user_tables(session):
-        n_rows = table.row_count()
+        n_rows = table.stored_row_count()  # ghost rows included, until VACUUM reclaims them
         if n_rows == 0:
             continue  # SVV_TABLE_INFO shows no empty table
         d = table.definition
@@ -180,11 +185,11 @@ def svv_table_info(session):
             _ratio(100 * size * block, capacity),
             0,
             _unsorted_pct(table),
-            0,
+            Decimal(f"{stats_off(table):.2f}"),  # how stale the ANALYZE statistics are
             n_rows,
             _sortkey_skew(d, blocks),
             None if fewest == 0 else _ratio(most, fewest),
-            n_rows,
+            table.row_count(),
             None,
             None,
             table.created,
@@ -204,7 +209,7 @@ def column_blocks(table, block_bytes: int) -> list[int]:
         >>> from columnar.storage.table import Table
         >>> t = Table(TableDef("t", [Field("a", BIGINT)], sortkey=("a",)), 4)
         >>> t.append(0, [Column(BIGINT, np.arange(1000))])  # 8000 bytes on slice 0
-        >>> column_blocks(t, 4096)  # 2 sorted blocks + 1 unsorted, 1 + 1 per hidden column
+        >>> column_blocks(t, 4096)  # 2 sorted blocks + 1 (empty) unsorted, 1 + 1 per hidden column
         [3, 3, 3, 3]
     """
     regions = 2 if table.definition.sortkey else 1
@@ -214,10 +219,13 @@ def column_blocks(table, block_bytes: int) -> list[int]:
         cols = table.slice_columns(s)
         if cols is None:
             continue
-        sizes = [c.nbytes for c in cols] + [HIDDEN_COLUMN_BYTES * len(cols[0])] * HIDDEN_COLUMNS
+        n = len(cols[0])
+        sorted_share = table.sorted_rows[s] / n if regions == 2 else 1.0
+        sizes = [c.nbytes for c in cols] + [HIDDEN_COLUMN_BYTES * n] * HIDDEN_COLUMNS
         for i, nbytes in enumerate(sizes):
-            # the sorted region holds the data; an unsorted region (sort key only) its minimum block
-            blocks[i] += max(1, math.ceil(nbytes / block_bytes)) + (regions - 1)
+            blocks[i] += max(1, math.ceil(nbytes * sorted_share / block_bytes))
+            if regions == 2:  # the unsorted region takes at least one block too
+                blocks[i] += max(1, math.ceil(nbytes * (1 - sorted_share) / block_bytes))
     return blocks
 
 

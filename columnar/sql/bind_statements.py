@@ -42,6 +42,22 @@ class BoundInsert:
     query: BoundQuery
 
 
+#: Name of the hidden row-id column a DELETE/UPDATE target exposes to its own query
+#: (a NUL byte: no identifier, quoted or not, can spell it).
+ROWID_NAME = "\x00rowid"
+
+
+@dataclass
+class BoundDelete:
+    """DELETE / UPDATE as a query: its first output column is the row id of each
+    target row to mark; for UPDATE the others are the new values of the table
+    columns at ``positions`` (columns set to DEFAULT are left out)."""
+
+    table: object
+    query: BoundQuery
+    positions: list = dataclasses.field(default_factory=list)
+
+
 class StatementBinder:
     """Statement binding, mixed into :class:`~columnar.sql.binder.Binder`."""
 
@@ -151,6 +167,50 @@ class StatementBinder:
                 raise self.error(BinderError, "INSERT has more target columns than expressions", s.pos)
             positions = positions[:width]
         return BoundInsert(table, positions, bq)
+
+    def _dml_target(self, name: str, alias, pos):
+        if self.catalog.view(name) is not None:
+            raise self.error(BinderError, f'cannot change view "{self.catalog.normalize(name)}"', pos)
+        try:
+            table = self.catalog.get(name)
+        except CatalogError as e:
+            raise self.error(CatalogError, str(e), pos) from None
+        if getattr(table, "is_system_view", False):
+            raise self.error(BinderError, f'cannot change system view "{self.catalog.normalize(name)}"', pos)
+        return table, ast.TableName(name, alias, pos=pos)
+
+    def bind_delete(self, s: ast.Delete) -> BoundDelete:
+        """``DELETE FROM t [USING ...] WHERE ...`` as ``SELECT <row id of t> FROM t, ... WHERE ...``."""
+        table, target = self._dml_target(s.table, s.alias, s.pos)
+        self.rowid_target = target
+        select = ast.Select((ast.SelectItem(ast.ColumnRef((ROWID_NAME,))),), (target,) + tuple(s.using), s.where)
+        return BoundDelete(table, self.bind_query(select))
+
+    def bind_update(self, s: ast.Update) -> BoundDelete:
+        """``UPDATE t SET c = e ... [FROM ...] WHERE ...`` as ``SELECT <row id>, <new row> FROM t, ... WHERE ...``:
+        the old rows are marked deleted and the new ones appended (Redshift's UPDATE)."""
+        table, target = self._dml_target(s.table, s.alias, s.pos)
+        d = table.definition
+        assigned: dict = {}
+        for column, value in s.assignments:
+            try:
+                p = d.index_of(column)
+            except CatalogError as e:
+                raise self.error(CatalogError, str(e), s.pos) from None
+            if p in assigned:
+                raise self.error(BinderError, f'multiple assignments to same column "{column}"', s.pos)
+            assigned[p] = value
+        qual = s.alias or self.catalog.normalize(s.table)
+        positions, items = [], [ast.SelectItem(ast.ColumnRef((ROWID_NAME,)))]
+        for p, f in enumerate(d.fields):
+            value = assigned.get(p, ast.ColumnRef((qual, f.name)))
+            if isinstance(value, ast.Default):
+                continue  # filled with the column's DEFAULT when the rows are written
+            positions.append(p)
+            items.append(ast.SelectItem(value))
+        self.rowid_target = target
+        select = ast.Select(tuple(items), (target,) + tuple(s.from_), s.where)
+        return BoundDelete(table, self.bind_query(select), positions)
 
     def bind_alter_table(self, s: ast.AlterTable) -> tuple:
         """``ALTER TABLE t ALTER DISTSTYLE/DISTKEY/SORTKEY``: the stored table and its new

@@ -28,13 +28,13 @@ import copy
 import dataclasses
 
 from columnar.core.errors import BinderError, CatalogError, NotSupportedError, ProgrammingError
-from columnar.core.types import BOOLEAN, NULL, DataType, Field, TypeId, type_from_name
+from columnar.core.types import BIGINT, BOOLEAN, NULL, DataType, Field, TypeId, type_from_name
 from columnar.sql import ast
 from columnar.sql import bind_expr as bx
 from columnar.sql import bind_functions as bf
 from columnar.sql import bind_setops
 from columnar.sql.bind_aggregates import AggregateBinder, _has_aggregate
-from columnar.sql.bind_statements import BoundInsert, BoundQuery, StatementBinder  # noqa: F401 (BoundInsert: re-exported)
+from columnar.sql.bind_statements import ROWID_NAME, BoundInsert, BoundQuery, StatementBinder  # noqa: F401 (BoundInsert: re-exported)
 from columnar.sql.bind_windows import WindowBinder
 from columnar.sql.expr import (
     Binary, BoundExpr, Case, Cast, ColumnIndex, Const, InList, IsNull, Like, OuterRef, Subquery, Unary,
@@ -43,7 +43,7 @@ from columnar.sql.logical import (
     AggCall, Aggregate, Filter, Join, Limit, LogicalPlan, OneRow, Project, Scan, Sort, SortKey,
     ValuesList,
 )
-from columnar.storage.catalog import Catalog
+from columnar.storage.catalog import ROWID, Catalog
 
 class Binder(StatementBinder, AggregateBinder, WindowBinder):
     """Binds one statement. ``params`` are the values of ``?`` placeholders."""
@@ -339,7 +339,11 @@ class Binder(StatementBinder, AggregateBinder, WindowBinder):
                 raise self.error(CatalogError, str(e), ref.pos) from None
             qual = ref.alias or self.catalog.normalize(ref.name)
             fields = list(table.fields)
-            plan = Scan(table, list(range(len(fields))), fields, qual)
+            positions = list(range(len(fields)))
+            if ref is getattr(self, "rowid_target", None):  # the target of a DELETE / UPDATE
+                fields.append(Field(ROWID_NAME, BIGINT))
+                positions.append(ROWID)
+            plan = Scan(table, positions, fields, qual)
             return plan, bx.Scope([bx.ScopeColumn(qual, f.name, f.type) for f in fields])
         if isinstance(ref, ast.SubqueryRef):
             sub = copy.copy(self)  # same catalog, parameters and statement clock

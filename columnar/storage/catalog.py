@@ -40,6 +40,11 @@ _DISTKEY_TYPES = {
     TypeId.BOOLEAN, TypeId.REAL, TypeId.DOUBLE, TypeId.SMALLINT, TypeId.INTEGER, TypeId.BIGINT,
     TypeId.DECIMAL, TypeId.DATE, TypeId.TIMESTAMP, TypeId.CHAR, TypeId.VARCHAR,
 }
+#: Scan column position of the hidden row id (``slice << ROWID_SHIFT | row``) that
+#: DELETE and UPDATE read to know which stored rows to mark.
+ROWID = -1
+ROWID_SHIFT = 40
+
 MAX_INTERLEAVED_COLUMNS = 8
 MAX_COMPOUND_COLUMNS = 400
 
@@ -208,6 +213,31 @@ class Catalog:
 
     def view_names(self) -> list[str]:
         return sorted(self._views)
+
+    # -- snapshots and loading -----------------------------------------------------
+    def snapshot(self) -> tuple:
+        """The catalog's state, every table's included, for :meth:`restore` (a failed
+        statement, ROLLBACK). Cheap: tables share their column data with the snapshot."""
+        return (dict(self._tables), dict(self._views), self._next_id,
+                {key: t.snapshot() for key, t in self._tables.items()})
+
+    def restore(self, state: tuple) -> None:
+        tables, views, next_id, table_states = state
+        self._tables, self._views, self._next_id = dict(tables), dict(views), next_id
+        for key, t in self._tables.items():
+            t.restore(table_states[key])
+
+    def add_loaded(self, storage, next_id: int) -> None:
+        """Install a table read from a database folder (it keeps its ``table_id``)."""
+        self._tables[self.normalize(storage.name)] = storage
+        self._next_id = max(self._next_id, next_id)
+
+    @property
+    def next_table_id(self) -> int:
+        return self._next_id
+
+    def views(self) -> list[ViewDef]:
+        return [self._views[k] for k in sorted(self._views)]
 
     # -- listing ----------------------------------------------------------------
     def names(self) -> list[str]:

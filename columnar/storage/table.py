@@ -51,7 +51,7 @@ import numpy as np
 
 from columnar.core.chunk import Column
 from columnar.kernels.columns import concat_columns, take
-from columnar.storage.catalog import DistStyle, TableDef
+from columnar.storage.catalog import ROWID, ROWID_SHIFT, DistStyle, TableDef  # noqa: F401 (re-exported)
 from columnar.storage.sortkey import interleaved_order, sort_order
 from columnar.storage.zonemap import ZoneMap, build_zone_map
 
@@ -59,10 +59,6 @@ from columnar.storage.zonemap import ZoneMap, build_zone_map
 # a connection setting (``auto_all_max_rows``).
 DEFAULT_AUTO_ALL_MAX_ROWS = 1_000
 
-#: Scan column position of the hidden row id (``slice << ROWID_SHIFT | row``) that
-#: DELETE and UPDATE read to know which stored rows to mark.
-ROWID = -1
-ROWID_SHIFT = 40
 
 
 class Part:
@@ -334,3 +330,17 @@ class Table:
         for s in range(self.n_slices):
             self._set(s, _Slice())
         self.interleaved_index = False
+
+    def replace_slice_keeping_ghosts(self, slice_id: int, columns: list[Column] | None,
+                                     deleted_mask: np.ndarray | None, sorted_rows: int) -> None:
+        """Rewrite a slice (VACUUM SORT ONLY, RECLUSTER, a partial DELETE ONLY): ``columns``
+        become its only part and ``deleted_mask`` (one bool per row of ``columns``, True =
+        ghost row) stays its deletion mask."""
+        n = 0 if columns is None else len(columns[0])
+        if not n:
+            self.replace_slice(slice_id, None, 0)
+            return
+        mask = None
+        if deleted_mask is not None and deleted_mask.any():
+            mask = np.asarray(deleted_mask, np.bool_)
+        self._set(slice_id, _Slice((Part(n, columns),), mask, sorted_rows))

@@ -20,12 +20,15 @@ available, and a projection restores the original column order, so the rest
 of the plan does not change. Outer joins are never reordered (that would
 change their result); their inputs are ordered on their own.
 
-Sizes are table row counts (a filter is assumed to keep a third), the same
-estimates the physical planner uses.
+Sizes are table row counts (a filter is assumed to keep a third, or, over a
+scan of an analyzed table, what its statistics say:
+:func:`columnar.sql.estimates.filtered_rows`), the same estimates the
+physical planner uses.
 """
 
 from __future__ import annotations
 
+from columnar.sql.estimates import filtered_rows
 from columnar.sql.expr import Binary, ColumnIndex, columns_used
 from columnar.sql.logical import Filter, Join, LogicalPlan, Project, Scan
 from columnar.sql.rewrite import conjunction, conjuncts, remap_columns, shift_columns
@@ -63,6 +66,8 @@ def _rows(node: LogicalPlan) -> float:
     if isinstance(node, Scan):
         return float(node.table.row_count())
     if isinstance(node, Filter):
+        if isinstance(node.input, Scan):  # ANALYZE statistics, when the table has them
+            return filtered_rows(node.input.table, node.input.columns, node.predicate)
         return _rows(node.input) / 3
     if isinstance(node, Project):
         return _rows(node.input)
