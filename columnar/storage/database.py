@@ -76,10 +76,14 @@ _crash_count = 0
 def crash_point() -> None:
     """One durable step; with ``COLUMNAR_CRASH_AT=n`` the n-th one kills the process."""
     global _crash_count
-    if _crash_at:
-        _crash_count += 1
-        if _crash_count == _crash_at:
-            os.kill(os.getpid(), signal.SIGKILL)
+    _crash_count += 1
+    if _crash_count == _crash_at:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def crash_points_passed() -> int:
+    """Durable steps taken so far by this process (the crash tests count them)."""
+    return _crash_count
 
 
 def _fsync_dir(path: str) -> None:
