@@ -40,7 +40,7 @@ class Connection:
             from columnar.storage.database import Database
 
             self._database = Database(database, read_only=read_only)
-            stored = self._database.topology_args()
+            stored = self._database.topology_shape()
             if stored is not None:  # the folder's cluster wins; a different one asked for is an error
                 asked = {"nodes": nodes, "slices_per_node": slices_per_node, "node_type": node_type}
                 clash = {k: v for k, v in asked.items() if v is not None and v != stored[k]}
@@ -71,6 +71,10 @@ class Connection:
             raise ProgrammingError(f"threads must be a positive integer, got {threads!r}")
         self._settings = Settings(threads=threads, auto_all_max_rows=auto_all_max_rows, block_bytes=block_bytes)
         self._topology = topology
+        if self._database is not None and self._database.manifest is None:  # a new folder: record its cluster
+            from columnar.storage.catalog import Catalog
+
+            self._database.commit(Catalog(), topology.shape())
         self._session = None
         self._closed = False
 

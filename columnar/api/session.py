@@ -71,10 +71,6 @@ class Session:
         """Inside BEGIN ... COMMIT (VACUUM refuses to run there)."""
         return self.transactions.in_block
 
-    def topology_args(self) -> dict:
-        t = self.topology
-        return {"nodes": t.nodes, "slices_per_node": t.slices_per_node, "node_type": t.node_type}
-
     def load_database(self) -> None:
         """(Re)build the catalog from the database folder's manifest."""
         from columnar.sql.parser import parse_one

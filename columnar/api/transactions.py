@@ -117,7 +117,7 @@ class Transactions:
         if self.database is None:
             return
         try:
-            self.database.commit(self.catalog, self.session.topology_args())
+            self.database.commit(self.catalog, self.session.topology.shape())
         except OSError as e:
             if previous is not None:
                 self.catalog.restore(previous)

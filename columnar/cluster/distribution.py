@@ -69,9 +69,17 @@ def even_slices(n_rows: int, first_row_id: int, n_slices: int) -> np.ndarray:
     return (np.arange(first_row_id, first_row_id + n_rows, dtype=np.int64)) % n_slices
 
 
-def split_by_slice(columns: list[Column], slices: np.ndarray, n_slices: int) -> list[list[Column] | None]:
-    """Partition rows by their slice id; None for slices that get no rows."""
-    order = np.argsort(slices, kind="stable")
+def split_by_slice(columns: list[Column], slices: np.ndarray, n_slices: int,
+                   within: np.ndarray | None = None) -> list[list[Column] | None]:
+    """Partition rows by their slice id; None for slices that get no rows.
+
+    ``within`` is a row order to keep inside each slice (a sort on the sort key),
+    so that a bulk load sorts and splits with one gather per column.
+    """
+    if within is None:
+        order = np.argsort(slices, kind="stable")
+    else:
+        order = within[np.argsort(slices[within], kind="stable")]
     counts = np.bincount(slices, minlength=n_slices)
     bounds = np.concatenate(([0], np.cumsum(counts)))
     out: list[list[Column] | None] = []

@@ -55,6 +55,10 @@ class Topology:
         if not isinstance(self.slices_per_node, int) or self.slices_per_node < 1:
             raise ProgrammingError(f"slices_per_node must be a positive integer, got {self.slices_per_node!r}")
 
+    def shape(self) -> dict:
+        """``nodes``, ``slices_per_node`` and ``node_type``: what a database folder records."""
+        return {"nodes": self.nodes, "slices_per_node": self.slices_per_node, "node_type": self.node_type}
+
     @staticmethod
     def for_node_type(node_type: str, nodes: int = 2) -> "Topology":
         try:

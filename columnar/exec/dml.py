@@ -51,7 +51,7 @@ from columnar.cluster.distribution import even_slices, key_slices, split_by_slic
 from columnar.cluster.topology import Topology
 from columnar.core.chunk import Column
 from columnar.core.errors import IntegrityError, ProgrammingError
-from columnar.kernels.columns import concat_columns
+from columnar.kernels.columns import concat_columns, take
 from columnar.storage.catalog import ROWID_SHIFT, DistStyle, TableDef
 from columnar.storage.table import Table
 
@@ -80,9 +80,15 @@ def place_rows(table: Table, columns: list[Column], topology: Topology, auto_all
                 columns = [concat_columns([e, c]) for e, c in zip(existing, columns)]
                 n = len(columns[0])
     style = table.effective_style
+    # A bulk load into a COMPOUND-sorted table is stored sorted on every slice (the
+    # sorted region, or sorted within the batch): sort once, then split in that order.
+    presorted = copy and table.is_compound
+    within = table.sort_order(columns) if presorted else None
     if style is DistStyle.ALL:
+        if within is not None:
+            columns = [take(c, within) for c in columns]
         for s in topology.first_slices:
-            table.append(s, columns, copy)
+            table.append(s, columns, copy, presorted)
         return
     if style is DistStyle.KEY:
         key = columns[table.definition.index_of(table.definition.distkey)]
@@ -90,9 +96,9 @@ def place_rows(table: Table, columns: list[Column], topology: Topology, auto_all
     else:
         slices = even_slices(n, table.next_row_id, topology.n_slices)
         table.next_row_id += n
-    for s, part in enumerate(split_by_slice(columns, np.asarray(slices), topology.n_slices)):
+    for s, part in enumerate(split_by_slice(columns, np.asarray(slices), topology.n_slices, within)):
         if part is not None:
-            table.append(s, part, copy)
+            table.append(s, part, copy, presorted)
 
 
 def unique_rowids(rowids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -131,6 +131,9 @@ def _convert_chunked(arr: pa.ChunkedArray, target: DataType, name: str, dictiona
         codes = np.concatenate([_indices(c) for c in arr.chunks])
         validity = _validity(arr) if arr.null_count else None
         return _dict_column(codes, validity, arr.chunk(0).dictionary, target, name)
+    if pa.types.is_primitive(t) and not pa.types.is_boolean(t):
+        # fixed-width values: one Arrow concatenation (C++), then one zero-copy conversion
+        return arrow_to_column(arr.combine_chunks(), target, name=name)
     parts, start = [], 0
     for chunk in arr.chunks:
         try:

@@ -185,7 +185,7 @@ class Database:
         self._stamp = self._manifest_stamp()
 
     # -- topology ------------------------------------------------------------------------
-    def topology_args(self) -> dict | None:
+    def topology_shape(self) -> dict | None:
         return None if self.manifest is None else dict(self.manifest["topology"])
 
     # -- loading ---------------------------------------------------------------------------
@@ -232,7 +232,7 @@ class Database:
         return np.unpackbits(bits, bitorder="little", count=rows).astype(np.bool_)
 
     # -- commit ----------------------------------------------------------------------------------
-    def commit(self, catalog: Catalog, topology_args: dict) -> None:
+    def commit(self, catalog: Catalog, topology_shape: dict) -> None:
         """Write the catalog's new data files, then swap in a manifest naming them."""
         if self.read_only:
             raise ProgrammingError("this connection opened the database read-only")
@@ -273,7 +273,7 @@ class Database:
             "format": FORMAT, "version": VERSION,
             "generation": 1 if self.manifest is None else self.manifest["generation"] + 1,
             "committed": datetime.datetime.now().isoformat(),
-            "topology": topology_args, "next_file": next_file, "next_table_id": catalog.next_table_id,
+            "topology": topology_shape, "next_file": next_file, "next_table_id": catalog.next_table_id,
             "tables": tables, "views": views,
         }
         tmp = self._manifest_path() + ".tmp"

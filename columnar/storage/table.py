@@ -249,19 +249,25 @@ class Table:
     def _sort_keys(self, columns: list[Column]) -> list[Column]:
         return [columns[self.definition.index_of(c)] for c in self.definition.sortkey]
 
-    def sort_rows(self, columns: list[Column]) -> list[Column]:
-        """``columns`` in the table's sort order (compound, or z-order if interleaved)."""
+    def sort_order(self, columns: list[Column]) -> np.ndarray:
+        """The row order sorting ``columns`` on the table's sort key (compound, or
+        z-order if interleaved)."""
         keys = self._sort_keys(columns)
-        order = interleaved_order(keys) if self.is_interleaved else sort_order(keys)
+        return interleaved_order(keys) if self.is_interleaved else sort_order(keys)
+
+    def sort_rows(self, columns: list[Column]) -> list[Column]:
+        """``columns`` in the table's sort order."""
+        order = self.sort_order(columns)
         return [take(c, order) for c in columns]
 
-    def append(self, slice_id: int, columns: list[Column], copy: bool = False) -> None:
+    def append(self, slice_id: int, columns: list[Column], copy: bool = False, presorted: bool = False) -> None:
         """Add rows to a slice.
 
         ``copy`` is True for COPY and CREATE TABLE AS (bulk loads), False for INSERT.
         Into an empty slice of a sorted table the rows form the sorted region
         (INTERLEAVED: only for bulk loads). Otherwise they go to the unsorted region,
         a bulk load sorted within itself, unless the COPY extends the sorted region.
+        ``presorted``: the rows already come in the table's sort order.
         """
         if not columns or not len(columns[0]):
             return
@@ -270,12 +276,12 @@ class Table:
         sorted_rows = old.sorted_rows
         d = self.definition
         if not old.parts and d.sortkey and (copy or not self.is_interleaved):
-            columns = self.sort_rows(columns)
+            columns = columns if presorted else self.sort_rows(columns)
             sorted_rows = n
             if self.is_interleaved:
                 self.interleaved_index = True
         elif d.sortkey and copy:
-            columns = self.sort_rows(columns)
+            columns = columns if presorted else self.sort_rows(columns)
             if self._extends_sorted_region(slice_id, columns):
                 sorted_rows = old.rows + n
         deleted = old.deleted
