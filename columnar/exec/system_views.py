@@ -41,18 +41,22 @@ are reserved: CREATE TABLE / DROP TABLE of a view's name fails.
 from __future__ import annotations
 
 from columnar.exec import system_views_querylog as querylog_views
+from columnar.exec import system_views_load as load_views
+from columnar.exec import system_views_interleaved as interleaved_views
 from columnar.exec import system_views_storage as storage_views
 
 VIEWS = {
     "stv_slices": storage_views.stv_slices,
     "stv_tbl_perm": storage_views.stv_tbl_perm,
     "svv_table_info": storage_views.svv_table_info,
+    "svv_interleaved_columns": interleaved_views.svv_interleaved_columns,
     "pg_class_info": storage_views.pg_class_info,
     "stl_query": querylog_views.stl_query,
     "svl_query_report": querylog_views.svl_query_report,
     "svl_query_summary": querylog_views.svl_query_summary,
     "stl_scan": querylog_views.stl_scan,
     "stl_explain": querylog_views.stl_explain,
+    "stl_load_errors": load_views.stl_load_errors,
 }
 
 

@@ -1,11 +1,12 @@
 """COPY sources → columns: reading Parquet, CSV and pipe-delimited text files.
 
 Role: the storage half of ``COPY t FROM 'file or folder' FORMAT AS PARQUET |
-CSV``. The executor resolves the table, calls one reader with the table's
-fields, and appends the returned columns (one per field, in table order)
-through the normal block writer, which sorts and distributes them. Every value
-passes through :func:`columnar.storage.arrow_convert.arrow_to_column`, so
-range, precision and length checks are the same as for ``register()``.
+CSV``. The executor (:mod:`columnar.api.copy`) resolves the table, calls one
+reader with the table's fields, and appends the returned columns (one per
+field, in table order) through the normal block writer, which sorts and
+distributes them. Every value passes through
+:func:`columnar.storage.arrow_convert.arrow_to_column`, so range, precision and
+length checks are the same as for ``register()``.
 
 Redshift rules kept:
 
@@ -17,13 +18,40 @@ Redshift rules kept:
 * CSV / text: ``IGNOREHEADER n`` skips lines, ``DELIMITER``, ``NULL AS``,
   ``EMPTYASNULL`` and ``BLANKSASNULL`` (text columns only), ``DATEFORMAT``;
   an empty field of a non-text column loads as NULL;
-* a bad value fails the whole COPY with a message naming the file, the line
-  (1-based, header lines counted) and the column, like ``STL_LOAD_ERRORS``.
+* **bad rows** (a value that does not convert, a string longer than
+  VARCHAR(n)/CHAR(n), a NULL or missing value in a NOT NULL column, a line with
+  too few or too many fields) are described by :class:`LoadError` records:
+  file, line (1-based physical line, header lines counted; for Parquet the
+  1-based row of the file), column, raw value and raw line, as
+  ``STL_LOAD_ERRORS`` shows them;
+* ``MAXERROR n`` (default 0): up to ``n`` bad rows are skipped and reported,
+  the good rows load; one more fails the whole COPY, which then loads
+  nothing ("Load into table 't' failed. Check 'stl_load_errors' system table
+  for details."). A reader returns only when every row has been checked, so
+  the caller never places part of a failed load.
 
-Simplified versus Redshift: no MAXERROR (the first bad row fails the load),
-no ESCAPE / FIXEDWIDTH / ACCEPTINVCHARS / TIMEFORMAT / manifests, files are
-UTF-8, and no S3: sources are local paths. For Parquet the "line" of an error
-is the row number inside the file.
+How bad rows are found without slowing clean loads: each column is converted
+whole, as before (the clean path does no extra work). Only when a conversion
+raises, its positioned error (``row`` attribute) names the first bad row; the
+rest of the column is then re-converted in blocks of :data:`SCAN_BLOCK` rows
+from just after each bad row, so finding ``k`` bad rows costs about
+``n + k * SCAN_BLOCK`` value conversions, and stops once MAXERROR is exceeded.
+NOT NULL violations come from the converted validity masks (numpy). The bad
+rows are then dropped from the Arrow input and the columns converted again.
+File lines and raw text are recovered by one pass of Python's ``csv`` module
+over a file that has errors, never for a clean file.
+
+Simplified versus Redshift: one error per bad row, for its leftmost bad
+column (a NULL in a NOT NULL column that also holds unconvertible values is
+only looked for on rows without conversion errors); every bad row counts
+(Redshift counts per slice and may overshoot MAXERROR); no ESCAPE / FIXEDWIDTH /
+ACCEPTINVCHARS / TIMEFORMAT / manifests, files are UTF-8, and no S3: sources
+are local paths. A missing or unreadable file, a file that is not valid UTF-8
+(Redshift: a row error 1220), a Parquet file with the wrong number of columns,
+or a column type that cannot convert at all fails the whole COPY at once (not
+a row error, MAXERROR does not apply). Reading a delimited file stops 1000
+lines with a wrong field count past MAXERROR (a file with the wrong delimiter
+is not read to its end), so only then may an earlier bad value go unreported.
 """
 
 from __future__ import annotations
@@ -31,7 +59,8 @@ from __future__ import annotations
 import csv
 import os
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
 import numpy as np
 import pyarrow as pa
@@ -47,6 +76,9 @@ from columnar.core.types import Field, TypeId
 from columnar.storage.arrow_convert import _first_failing_row, arrow_to_column, concat_columns
 
 _HIDDEN_PREFIXES = (".", "_", "#")
+SCAN_BLOCK = 1 << 14  # rows re-converted at a time while looking for more bad rows
+MISSING_DATA = "Missing data for not-null field"
+_READ_SLACK = 1000  # lines with a wrong field count read past MAXERROR before reading stops
 
 
 def list_source_files(path: str, suffixes: tuple[str, ...] | None = None) -> list[str]:
@@ -81,46 +113,198 @@ def _hidden(name: str) -> bool:
     return name.startswith(_HIDDEN_PREFIXES) or name.endswith("~")
 
 
-def _load_error(exc: Exception, table: str | None, file: str, line: int, column: str,
-                unit: str = "line") -> Exception:
-    """Re-raise a conversion error of ``arrow_to_column`` with the file and line."""
-    where = f"Load into table '{table}' failed." if table else "Load failed."
-    detail = getattr(exc, "detail", None) or str(exc)
-    err = type(exc)(f"{where} File '{file}', {unit} {line}, column {column}: {detail}")
-    err.file, err.line, err.column = file, line, column
+# ----------------------------------------------------------------------------- bad rows
+
+
+@dataclass
+class LoadError:
+    """One bad row of a COPY, as ``STL_LOAD_ERRORS`` records it.
+
+    ``line`` is the 1-based physical line where the record starts (header lines
+    and blank lines counted) or, for Parquet (``unit`` ``"row"``), the 1-based
+    row of the file. ``column``/``field`` are None for a whole-line error (wrong
+    number of fields). ``error`` is the engine's exception for the row: its
+    class (ConversionError, NumericOverflowError, IntegrityError) and
+    ``detail`` text say what went wrong.
+    """
+
+    file: str
+    file_index: int
+    line: int
+    column: str | None
+    field: Field | None
+    raw_value: str
+    raw_line: str
+    error: Exception
+    unit: str = "line"
+
+    @property
+    def detail(self) -> str:
+        return getattr(self.error, "detail", None) or str(self.error)
+
+
+def load_failed(table: str | None, errors: list[LoadError], maxerror: int = 0) -> Exception:
+    """The exception failing a COPY, built from its first bad row.
+
+    Example:
+        >>> e = LoadError("t.csv", 0, 3, "n", None, "x", "2,x", ConversionError("Invalid digit"))
+        >>> err = load_failed("t", [e])
+        >>> type(err).__name__, err.file, err.line, err.column
+        ('ConversionError', 't.csv', 3, 'n')
+        >>> print(str(err).replace(". ", ".\\n"))
+        Load into table 't' failed.
+        Check 'stl_load_errors' system table for details.
+        File 't.csv', line 3, column n: Invalid digit
+    """
+    first = errors[0]
+    where = (f"Load into table '{table}' failed. Check 'stl_load_errors' system table for details."
+             if table else "Load failed.")
+    column = f", column {first.column}" if first.column else ""
+    shown = f": '{_show(first.raw_line)}'" if first.column is None and first.raw_line else ""
+    limit = f" (more than MAXERROR {maxerror} bad rows)" if maxerror else ""
+    err = type(first.error)(f"{where} File '{first.file}', {first.unit} {first.line}{column}: "
+                            f"{first.detail}{shown}{limit}")
+    err.file, err.line, err.column, err.errors = first.file, first.line, first.column, list(errors)
     return err
 
 
-def _first_null(col: Column, field: Field) -> int | None:
-    """Row of the first NULL in a NOT NULL field, or None."""
-    if field.nullable or col.validity is None or col.validity.all():
-        return None
-    return int(np.argmin(col.validity))
+def _show(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _not_null_error(table: str | None, file: str, line: int, column: str, unit: str = "line") -> IntegrityError:
+def _not_null_error() -> IntegrityError:
+    err = IntegrityError(MISSING_DATA)
+    err.detail = MISSING_DATA
+    return err
+
+
+def _field_count_error(expected: int, actual: int, extra: bool, trailing: bool = False) -> ConversionError:
+    reason = "Extra column(s) found" if extra else "Delimiter not found"
+    each = " and a delimiter at the end of the line" if trailing else ""
+    err = ConversionError(f"{reason} (expected {expected} fields{each}, got {actual})")
+    err.detail, err.extra = str(err), extra
+    return err
+
+
+class _WholeColumn(Exception):
+    """A conversion error without a row (a type that cannot convert at all)."""
+
+    def __init__(self, error: Exception, column: str):
+        super().__init__(str(error))
+        self.error, self.column = error, column
+
+
+def _column_failed(failure: _WholeColumn, table: str | None, file: str) -> Exception:
+    """The whole COPY fails: a column of ``file`` cannot be converted at all."""
     where = f"Load into table '{table}' failed." if table else "Load failed."
-    return IntegrityError(f"{where} File '{file}', {unit} {line}, column {column}: Missing data for not-null field")
+    exc = failure.error
+    detail = getattr(exc, "detail", None) or str(exc).removeprefix(f"column {failure.column}: ")
+    err = type(exc)(f"{where} File '{file}', column {failure.column}: {detail}")
+    err.file, err.line, err.column = file, None, failure.column
+    return err
+
+
+_Bad = dict  # row -> (column index or None, exception)
+_ROW_ERRORS = (ConversionError, NumericOverflowError)
+
+
+def _check_rows(arrays: list, fields: list[Field], convert: Callable[[int, Any], Column], limit: int,
+                bad: _Bad) -> list[Column] | None:
+    """Convert the columns of one file, moving bad rows into ``bad``.
+
+    Returns the converted columns without the bad rows, or None once ``bad``
+    holds ``limit`` rows or more (the load fails; the rows found so far are the
+    first ``limit`` bad rows of the file). ``bad`` may arrive with rows already
+    known to be bad (wrong field counts); they are dropped first.
+    """
+    n = len(arrays[0]) if arrays else 0
+    keep = _kept_rows(n, bad)
+    while len(bad) < limit:
+        current = arrays if keep is None else [a.take(keep) for a in arrays]
+        found: _Bad = {}
+        cols: list[Column] = []
+        for i, (arr, field) in enumerate(zip(current, fields)):
+            try:
+                col = convert(i, arr)
+            except _ROW_ERRORS as e:
+                if getattr(e, "row", None) is None:
+                    raise _WholeColumn(e, fields[i].name) from None
+                for row, exc in _scan_column(arr, i, e, convert, limit):
+                    _note(found, row, i, exc)
+                cols.append(None)
+                continue
+            if not field.nullable and col.validity is not None and not col.validity.all():
+                for row in np.flatnonzero(~col.validity)[:limit].tolist():
+                    _note(found, row, i, _not_null_error())
+            cols.append(col)
+        if not found:
+            return cols
+        for row, entry in found.items():
+            bad[row if keep is None else int(keep[row])] = entry
+        keep = _kept_rows(n, bad)
+    return None
+
+
+def _kept_rows(n: int, bad: _Bad) -> np.ndarray | None:
+    if not bad:
+        return None
+    return np.setdiff1d(np.arange(n, dtype=np.int64), np.fromiter(bad, np.int64, len(bad)), assume_unique=True)
+
+
+def _note(found: _Bad, row: int, column: int, exc: Exception) -> None:
+    """Keep one error per row: the leftmost column's."""
+    if row not in found or found[row][0] > column:
+        found[row] = (column, exc)
+
+
+def _scan_column(arr: Any, i: int, first: Exception, convert: Callable[[int, Any], Column],
+                 limit: int) -> list[tuple[int, Exception]]:
+    """The bad rows of a column whose conversion raised ``first`` (at most ``limit``)."""
+    found = [(first.row, first)]
+    start, n = first.row + 1, len(arr)
+    while start < n and len(found) < limit:
+        end = min(n, (start // SCAN_BLOCK + 1) * SCAN_BLOCK)
+        try:
+            convert(i, arr.slice(start, end - start))
+            start = end
+        except _ROW_ERRORS as e:
+            if getattr(e, "row", None) is None:
+                raise _WholeColumn(e, getattr(e, "column", "?")) from None
+            found.append((start + e.row, e))
+            start += e.row + 1
+    return found
 
 
 # ----------------------------------------------------------------------------- Parquet
 
 
-def read_parquet(path: str, fields: list[Field], *, table: str | None = None) -> list[Column]:
+def read_parquet(path: str, fields: list[Field], *, table: str | None = None, maxerror: int = 0,
+                 errors: list[LoadError] | None = None) -> list[Column]:
     """COPY ... FORMAT AS PARQUET: read every file, map columns by position.
 
     Args:
         path: a Parquet file or a folder of them.
         fields: the target table's columns, in table order.
         table: the table's name, for messages.
+        maxerror: bad rows to skip before the load fails (COPY ``MAXERROR``).
+        errors: a list that receives a :class:`LoadError` per bad row (the
+            skipped ones, or those that failed the load).
 
     Raises:
         ProgrammingError: a file's column count differs from the table's.
-        ConversionError: a corrupt file, or a value the target type cannot hold.
+        ConversionError, NumericOverflowError, IntegrityError: more than
+            ``maxerror`` bad rows; or a corrupt file.
     """
+    errors = [] if errors is None else errors
+    first = len(errors)
     per_field: list[list[Column]] = [[] for _ in fields]
     label = table or "the target table"
-    for file in list_source_files(path):
+
+    def convert(i: int, arr: Any) -> Column:
+        f = fields[i]
+        return arrow_to_column(arr, f.type, name=f.name, dictionary_encode=f.type.is_string)
+
+    for index, file in enumerate(list_source_files(path)):
         try:
             data = pq.read_table(file)
         except (pa.ArrowException, OSError) as e:
@@ -131,18 +315,28 @@ def read_parquet(path: str, fields: list[Field], *, table: str | None = None) ->
                 f"({', '.join(data.column_names)}), table {label} has {len(fields)} "
                 f"({', '.join(f.name for f in fields)}); Parquet columns are matched by position"
             )
-        for i, field in enumerate(fields):
-            try:
-                col = arrow_to_column(data.column(i), field.type, name=field.name,
-                                      dictionary_encode=field.type.is_string)
-            except (ConversionError, NumericOverflowError) as e:
-                row = getattr(e, "row", None)
-                raise _load_error(e, table, file, 0 if row is None else row + 1, field.name, "row") from None
-            row = _first_null(col, field)
-            if row is not None:
-                raise _not_null_error(table, file, row + 1, field.name, "row")
+        remaining = maxerror - (len(errors) - first)
+        bad: _Bad = {}
+        try:
+            cols = _check_rows(data.columns, fields, convert, remaining + 1, bad)
+        except _WholeColumn as failure:
+            raise _column_failed(failure, table, file) from None
+        if bad:  # cols is None: more than MAXERROR; report the first bad rows, one more than allowed
+            rows = sorted(bad) if cols is not None else sorted(bad)[: remaining + 1]
+            errors.extend(_parquet_error(data, fields, file, index, row, *bad[row]) for row in rows)
+            if cols is None:
+                raise load_failed(table, errors[first:], maxerror)
+        for i, col in enumerate(cols):
             per_field[i].append(col)
     return [concat_columns(cols) for cols in per_field]
+
+
+def _parquet_error(data: pa.Table, fields: list[Field], file: str, index: int, row: int,
+                   column: int, exc: Exception) -> LoadError:
+    values = [data.column(i)[row].as_py() for i in range(data.num_columns)]
+    shown = ["" if v is None else str(v) for v in values]
+    return LoadError(file, index, row + 1, fields[column].name, fields[column], shown[column],
+                     "|".join(shown), exc, unit="row")
 
 
 # ----------------------------------------------------------------------------- CSV and text
@@ -160,6 +354,8 @@ def read_csv(
     blanks_as_null: bool = False,
     dateformat: str | None = None,
     table: str | None = None,
+    maxerror: int = 0,
+    errors: list[LoadError] | None = None,
 ) -> list[Column]:
     """COPY ... CSV: read delimited files into columns of the fields' types.
 
@@ -177,34 +373,55 @@ def read_csv(
         blanks_as_null: load CHAR/VARCHAR fields of only white space as NULL.
         dateformat: a Redshift date format such as ``'MM/DD/YYYY'`` (``'auto'`` or None: ISO).
         table: the table's name, for messages.
+        maxerror: bad rows to skip before the load fails (COPY ``MAXERROR``).
+        errors: a list that receives a :class:`LoadError` per bad row.
 
     Example:
         >>> import tempfile, os
         >>> from columnar.core.types import INTEGER, VARCHAR
         >>> d = tempfile.mkdtemp(); p = os.path.join(d, "t.csv")
-        >>> _ = open(p, "w").write("n,s\\n1,a\\n,b\\n")
-        >>> cols = read_csv(p, [Field("n", INTEGER), Field("s", VARCHAR)], ignoreheader=1)
+        >>> _ = open(p, "w").write("n,s\\n1,a\\n,b\\nx,c\\n")
+        >>> bad = []
+        >>> cols = read_csv(p, [Field("n", INTEGER), Field("s", VARCHAR)], ignoreheader=1, maxerror=1, errors=bad)
         >>> cols[0].data.tolist(), cols[0].validity.tolist()
         ([1, 0], [True, False])
+        >>> [(e.line, e.column, e.raw_value, e.raw_line) for e in bad]
+        [(4, 'n', 'x', 'x,c')]
     """
     if len(delimiter) != 1:
         raise ProgrammingError(f"DELIMITER must be a single character, got {delimiter!r}")
+    errors = [] if errors is None else errors
+    first = len(errors)
     per_field: list[list[Column]] = [[] for _ in fields]
-    for file in list_source_files(path):
-        raw = _read_text_table(file, len(fields), delimiter, ignoreheader, null_as, quote, table)
-        for i, field in enumerate(fields):
-            arr = raw.column(i)
+
+    def convert(i: int, arr: Any) -> Column:
+        f = fields[i]
+        arr = _prepare_text(arr, f, empty_as_null, blanks_as_null, dateformat)
+        return arrow_to_column(arr, f.type, name=f.name, dictionary_encode=f.type.is_string)
+
+    for index, file in enumerate(list_source_files(path)):
+        remaining = maxerror - (len(errors) - first)
+        # Read on past the limit a little, so that a field-count error does not
+        # hide earlier bad values; a file of nothing but bad lines still stops early.
+        text = _read_text_table(file, len(fields), delimiter, ignoreheader, null_as, quote,
+                                remaining + 1 + _READ_SLACK)
+        bad: _Bad = dict(text.bad_rows)
+        cols = None
+        if text.data is not None:
             try:
-                arr = _prepare_text(arr, field, empty_as_null, blanks_as_null, dateformat)
-                col = arrow_to_column(arr, field.type, name=field.name, dictionary_encode=field.type.is_string)
-            except (ConversionError, NumericOverflowError) as e:
-                row = getattr(e, "row", None)
-                line = _line_of_record(file, ignoreheader + (row or 0), delimiter, quote)
-                raise _load_error(e, table, file, line, field.name) from None
-            row = _first_null(col, field)
-            if row is not None:
-                line = _line_of_record(file, ignoreheader + row, delimiter, quote)
-                raise _not_null_error(table, file, line, field.name)
+                cols = _check_rows(text.data.columns, fields, convert, remaining + 1, bad)
+            except _WholeColumn as failure:
+                raise _column_failed(failure, table, file) from None
+        if bad or text.skipped:
+            records = {text.record_of(row): entry for row, entry in bad.items()}
+            records.update(text.skipped)
+            failed = cols is None or len(records) > remaining
+            if failed:  # report the first bad rows in file order, one more than allowed
+                records = {r: records[r] for r in sorted(records)[: remaining + 1]}
+            errors.extend(_text_errors(file, index, fields, records, delimiter, quote))
+            if failed:
+                raise load_failed(table, errors[first:], maxerror)
+        for i, col in enumerate(cols):
             per_field[i].append(col)
     return [concat_columns(cols) for cols in per_field]
 
@@ -220,6 +437,8 @@ def read_text(
     blanks_as_null: bool = False,
     dateformat: str | None = None,
     table: str | None = None,
+    maxerror: int = 0,
+    errors: list[LoadError] | None = None,
 ) -> list[Column]:
     """Redshift's default COPY format: pipe-delimited, unquoted, ``\\N`` for NULL.
 
@@ -228,26 +447,48 @@ def read_text(
     """
     return read_csv(path, fields, delimiter=delimiter, ignoreheader=ignoreheader, null_as=null_as, quote=None,
                     empty_as_null=empty_as_null, blanks_as_null=blanks_as_null, dateformat=dateformat,
-                    table=table)
+                    table=table, maxerror=maxerror, errors=errors)
+
+
+@dataclass
+class _TextTable:
+    """A delimited file read as text columns, and its records with a wrong field count.
+
+    ``data`` is None when reading stopped early (too many bad records).
+    ``skipped`` maps a 0-based record (header records counted) that Arrow left
+    out to its error; ``bad_rows`` maps rows of ``data`` that are bad as read
+    (an unexpected last field) to theirs.
+    """
+
+    data: pa.Table | None
+    first_record: int
+    skipped: dict
+    bad_rows: dict
+    records: np.ndarray | None = None  # record of each row of data, when records were skipped
+
+    def record_of(self, row: int) -> int:
+        return self.first_record + row if self.records is None else int(self.records[row])
 
 
 def _read_text_table(file: str, n: int, delimiter: str, ignoreheader: int, null_as: str,
-                     quote: str | None, table: str | None) -> pa.Table:
-    """Read a delimited file with every field as text; wrong field counts raise
-    with the line number. One trailing empty field per line is tolerated."""
+                     quote: str | None, limit: int) -> _TextTable:
+    """Read a delimited file with every field as text. Records with a wrong
+    field count are skipped and reported (at most ``limit`` of them, then
+    reading stops). One trailing empty field per line is tolerated."""
     bad: list[Any] = []
 
-    def on_invalid(row: Any) -> str:
-        bad.append((row.expected_columns, row.actual_columns, row.number, row.text))
-        return "error"  # stop at the first misfit: the whole COPY fails anyway
-
-    def read(width: int) -> pa.Table | None:
+    def read(width: int, threads: bool) -> pa.Table | None:
         bad.clear()
+
+        def on_invalid(row: Any) -> str:
+            bad.append((row.actual_columns, row.number))
+            return "error" if len(bad) >= limit else "skip"
+
         names = [f"f{i}" for i in range(width)]
         try:
             return pcsv.read_csv(
                 file,
-                read_options=pcsv.ReadOptions(column_names=names, skip_rows=ignoreheader),
+                read_options=pcsv.ReadOptions(column_names=names, skip_rows=ignoreheader, use_threads=threads),
                 parse_options=pcsv.ParseOptions(
                     delimiter=delimiter, quote_char=quote if quote else False, double_quote=True,
                     newlines_in_values=quote is not None, invalid_row_handler=on_invalid),
@@ -256,26 +497,80 @@ def _read_text_table(file: str, n: int, delimiter: str, ignoreheader: int, null_
                     strings_can_be_null=True, quoted_strings_can_be_null=False),
             )
         except (pa.ArrowException, OSError) as e:
-            if bad:
+            if len(bad) >= limit:  # stopped by on_invalid: the load fails anyway
                 return None
             raise ConversionError(f"COPY: cannot read file '{file}': {e}") from None
 
     width = n + 1 if _has_trailing_delimiter(file, n, delimiter, quote, ignoreheader) else n
-    data = read(width)
-    if data is not None and not bad and width > n:  # every line ends with a delimiter (TPC-H .tbl): drop the empty field
+    data = read(width, True)
+    if bad and any(number is None for _, number in bad):  # the threaded reader does not number rows
+        data = read(width, False)
+    skipped = {number - 1: (None, _field_count_error(n, actual, actual > width, width > n)) for actual, number in bad}
+    out = _TextTable(data, ignoreheader, skipped, {})
+    if data is None:
+        return out
+    if skipped:
+        total = data.num_rows + len(skipped)
+        out.records = np.setdiff1d(np.arange(ignoreheader, ignoreheader + total, dtype=np.int64),
+                                   np.fromiter(skipped, np.int64, len(skipped)), assume_unique=True)
+    if width > n:  # every line ends with a delimiter (TPC-H .tbl): drop the empty field
         last = data.column(n)
         extra = pc.and_(pc.is_valid(last), pc.not_equal(last, "")).to_numpy(zero_copy_only=False)
-        if extra.any():
-            row = int(np.argmax(extra))
-            line = _line_of_record(file, ignoreheader + row, delimiter, quote)
-            raise _field_count_error(table, file, line, n, n + 1, None)
-        data = data.drop_columns([f"f{n}"])
-    if bad:
-        expected, actual, number, text = bad[0]
-        if number is None:  # the multi-threaded reader does not know row numbers
-            number = _first_bad_record(file, width, delimiter, quote, ignoreheader)
-        raise _field_count_error(table, file, _line_of_record(file, number - 1, delimiter, quote), n, actual, text)
-    return data
+        for row in np.flatnonzero(extra)[:limit].tolist():
+            out.bad_rows[row] = (None, _field_count_error(n, n + 1, True))
+        out.data = data.drop_columns([f"f{n}"])
+    return out
+
+
+def _text_errors(file: str, index: int, fields: list[Field], records: dict, delimiter: str,
+                 quote: str | None) -> list[LoadError]:
+    """LoadErrors for bad records (0-based, header records counted), in file order.
+
+    One pass of Python's ``csv`` module finds where each record starts and its
+    raw text; used only for files that have bad rows."""
+    where = _locate_records(file, set(records), delimiter, quote)
+    out = []
+    for record in sorted(records):
+        column, exc = records[record]
+        line, raw_line, raw_fields = where.get(record, (record + 1, "", []))
+        field = None if column is None else fields[column]
+        raw_value = "" if column is None or column >= len(raw_fields) else raw_fields[column]
+        out.append(LoadError(file, index, line, None if field is None else field.name, field, raw_value,
+                             raw_line, exc))
+    return out
+
+
+def _locate_records(file: str, wanted: set[int], delimiter: str, quote: str | None) -> dict:
+    """``{record: (first physical line (1-based), raw text, parsed fields)}``.
+
+    Records are counted as Arrow's reader counts them: blank lines are not
+    records, a quoted field may span lines."""
+    found: dict = {}
+    if not wanted:
+        return found
+    last = max(wanted)
+    consumed: list[str] = []
+
+    def lines(f: Any) -> Any:
+        for text in f:
+            consumed.append(text)
+            yield text
+
+    try:
+        with open(file, newline="", encoding="utf-8", errors="replace") as f:
+            record, line = 0, 1
+            for row in _reader(lines(f), delimiter, quote):
+                if row:
+                    if record in wanted:
+                        found[record] = (line, "".join(consumed).rstrip("\r\n"), row)
+                    if record >= last:
+                        break
+                    record += 1
+                line += len(consumed)
+                consumed.clear()
+    except (OSError, csv.Error):
+        pass
+    return found
 
 
 def _has_trailing_delimiter(file: str, n: int, delimiter: str, quote: str | None, ignoreheader: int) -> bool:
@@ -291,51 +586,10 @@ def _has_trailing_delimiter(file: str, n: int, delimiter: str, quote: str | None
     return first is not None and len(first) == n + 1 and first[-1] == ""
 
 
-def _field_count_error(table: str | None, file: str, line: int, expected: int, actual: int,
-                       text: str | None) -> ConversionError:
-    where = f"Load into table '{table}' failed." if table else "Load failed."
-    reason = "Extra column(s) found" if actual > expected else "Delimiter not found"
-    shown = f": '{text[:60]}'" if text else ""
-    err = ConversionError(f"{where} File '{file}', line {line}: {reason} "
-                          f"(expected {expected} fields, got {actual}){shown}")
-    err.file, err.line = file, line
-    return err
-
-
 def _reader(f: Any, delimiter: str, quote: str | None) -> Any:
     if quote:
         return csv.reader(f, delimiter=delimiter, quotechar=quote, doublequote=True)
     return csv.reader(f, delimiter=delimiter, quoting=csv.QUOTE_NONE)
-
-
-def _line_of_record(file: str, record: int, delimiter: str, quote: str | None) -> int:
-    """The physical line (1-based) where CSV record ``record`` (0-based, header
-    records included, blank lines not counted) starts. Used on error paths only."""
-    try:
-        with open(file, newline="", encoding="utf-8", errors="replace") as f:
-            reader = _reader(f, delimiter, quote)
-            seen, end_of_previous = 0, 0
-            for row in reader:
-                if row:
-                    if seen == record:
-                        return end_of_previous + 1
-                    seen += 1
-                end_of_previous = reader.line_num
-    except (OSError, csv.Error):
-        pass
-    return record + 1
-
-
-def _first_bad_record(file: str, n: int, delimiter: str, quote: str | None, ignoreheader: int) -> int:
-    """1-based record number of the first data record without ``n`` fields."""
-    with open(file, newline="", encoding="utf-8", errors="replace") as f:
-        number = 0
-        for row in _reader(f, delimiter, quote):
-            if row:
-                number += 1
-                if number > ignoreheader and len(row) != n:
-                    return number
-    return ignoreheader + 1
 
 
 # -- per-column preparation ------------------------------------------------------------
