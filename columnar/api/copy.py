@@ -34,6 +34,7 @@ from columnar.exec import dml
 from columnar.exec import system_views_load
 from columnar.sql import ast
 from columnar.storage import loader
+from columnar.storage.statistics import analyze_table
 
 MAXERROR_LIMIT = 100_000  # Redshift's largest MAXERROR
 
@@ -76,8 +77,13 @@ def run_copy(session, stmt: ast.Copy, metrics) -> Result:
     n = len(cols[0]) if cols else 0
     columns = session.table_columns(table, positions, cols, n)
     dml.check_not_null(table, columns)  # an omitted NOT NULL column without a DEFAULT
+    was_empty = table.stored_row_count() == 0
     with metrics.phase("load"):
         dml.place_rows(table, columns, session.topology, session.settings.auto_all_max_rows, copy=True)
+    statupdate = opts.get("STATUPDATE")  # True / False when given; by default only a first load analyzes
+    if n and (statupdate if statupdate is not None else was_empty):
+        with metrics.phase("analyze"):
+            analyze_table(table)
     message = f"COPY {n}"
     if errors:
         message += (f" ({len(errors)} record(s) could not be loaded. "

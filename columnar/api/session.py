@@ -49,6 +49,7 @@ from columnar.sql.expr import Const
 from columnar.sql.optimizer import optimize
 from columnar.sql.parser import parse
 from columnar.storage.catalog import Catalog, DistStyle, TableDef, ViewDef
+from columnar.storage.statistics import analyze_table
 from columnar.storage.table import Table
 
 
@@ -244,6 +245,8 @@ class Session:
         table = Table(definition, self.topology.n_slices)
         columns = [cast_column(c, f.type) if c.type != f.type else c for c, f in zip(batch.columns, definition.fields)]
         dml.place_rows(table, columns, self.topology, self.settings.auto_all_max_rows, copy=True)
+        if len(batch):
+            analyze_table(table)  # Redshift analyzes a table CREATE TABLE AS fills
         self.catalog.create(definition, table)
         return Result([], [], metrics.freeze(), rowcount=len(batch), message="CREATE TABLE AS")
 

@@ -69,6 +69,7 @@ def place_rows(table: Table, columns: list[Column], topology: Topology, auto_all
     n = len(columns[0]) if columns else 0
     if n == 0:
         return
+    table.changed_rows += n  # once, not once per copy of an ALL table
     if table.is_auto and table.effective_style is DistStyle.ALL:
         if table.row_count() + n > auto_all_max_rows:
             existing = table.live_columns(topology.first_slices[0])
@@ -121,12 +122,14 @@ def mark_deleted(table: Table, rowids: np.ndarray, topology: Topology) -> int:
     rows = rowids & np.int64((1 << ROWID_SHIFT) - 1)
     if table.effective_style is DistStyle.ALL:
         positions = np.unique(rows)
+        total = 0
         for s in topology.first_slices:
-            table.mark_deleted(s, positions)
-        return len(positions)
-    total = 0
-    for s in np.unique(slices).tolist():
-        total += table.mark_deleted(s, rows[slices == s])
+            total = table.mark_deleted(s, positions)
+    else:
+        total = 0
+        for s in np.unique(slices).tolist():
+            total += table.mark_deleted(s, rows[slices == s])
+    table.changed_rows += total
     return total
 
 
@@ -211,7 +214,9 @@ def redistribute(table: Table, new_definition: TableDef, topology: Topology,
     table.effective_style = new_style
     if n == 0:
         return 0, 0
+    changed = table.changed_rows
     place_rows(table, columns, topology, auto_all_max_rows, copy=True)
+    table.changed_rows = changed  # the same rows, moved: not a change for ANALYZE
     nbytes = sum(c.nbytes for c in columns)
     copies = topology.nodes if new_style is DistStyle.ALL else 1
     return n, nbytes * copies

@@ -45,8 +45,7 @@ the crash tests visit every point of the protocol deterministically.
 
 Simplified versus Redshift: Redshift's storage is per-node block files with
 MVCC; here one process owns the folder and readers in other processes may
-fail on a file a later commit has deleted (they then reopen). ANALYZE
-statistics are not saved (``stats_off`` starts at 100 after reopening).
+fail on a file a later commit has deleted (they then reopen).
 """
 
 from __future__ import annotations
@@ -61,6 +60,7 @@ import numpy as np
 from columnar.core.errors import OperationalError, ProgrammingError
 from columnar.core.types import DataType, Field, TypeId
 from columnar.storage.catalog import Catalog, DistStyle, TableDef
+from columnar.storage.statistics import stats_from_json, stats_to_json
 from columnar.storage.table import Part, Table
 
 FORMAT = "columnar-database"
@@ -204,6 +204,8 @@ class Database:
             table.next_row_id = t["next_row_id"]
             table.changed_rows = t.get("changed_rows", 0)
             table.interleaved_index = t.get("interleaved_index", False)
+            if t.get("stats"):
+                table.stats = stats_from_json(t["stats"])
             for s, sl in enumerate(t["slices"]):
                 parts = [Part(rows, loader=self._loader(name), files=(name,)) for name, rows in sl["parts"]]
                 deleted = None
@@ -266,6 +268,7 @@ class Database:
                 "definition": _definition_to_json(table.definition),
                 "effective_style": table.effective_style.value, "next_row_id": table.next_row_id,
                 "changed_rows": table.changed_rows, "interleaved_index": table.interleaved_index,
+                "stats": None if table.stats is None else stats_to_json(table.stats),
                 "slices": slices,
             })
         views = [{"name": v.name, "sql": v.sql, "column_names": list(v.column_names)} for v in catalog.views()]

@@ -117,7 +117,7 @@ class Table:
         self.table_id = 0  # given by the catalog
         self.created = datetime.datetime.now()
         self.stats = None  # set by ANALYZE (columnar.storage.statistics)
-        self.changed_rows = 0  # rows inserted or marked deleted since the last ANALYZE
+        self.changed_rows = 0  # rows inserted or marked deleted since the last ANALYZE (kept by exec.dml)
         self.interleaved_index = False  # an interleaved table's rows are z-ordered (COPY/CTAS/REINDEX)
 
     # -- metadata --------------------------------------------------------
@@ -288,7 +288,6 @@ class Table:
         if deleted is not None:
             deleted = np.concatenate([deleted, np.zeros(n, np.bool_)])
         self._set(slice_id, _Slice(old.parts + (Part(n, columns),), deleted, sorted_rows))
-        self.changed_rows += n
 
     def _extends_sorted_region(self, slice_id: int, batch: list[Column]) -> bool:
         """Redshift's rule for a COPY to append straight onto the sorted region: a
@@ -316,7 +315,6 @@ class Table:
         added = int(np.count_nonzero(mask)) - before
         if added:
             self._set(slice_id, _Slice(old.parts, mask, old.sorted_rows))
-            self.changed_rows += added
         return added
 
     def replace_slice(self, slice_id: int, columns: list[Column] | None, sorted_rows: int) -> None:

@@ -141,9 +141,9 @@ def test_table_info_columns():
                             risk_event, vacuum_sort_benefit
                      FROM svv_table_info ORDER BY table_id""").fetchall()
     assert rows == [
-        ("dev", "public", "t", "Y", "KEY(a)", "b", "lzo", 2, 40, Decimal("0.00"), Decimal("0.00"), Decimal(2),
+        ("dev", "public", "t", "Y", "KEY(a)", "b", "lzo", 2, 40, Decimal("0.00"), Decimal("100.00"), Decimal(2),
          Decimal(2), Decimal("1.00"), None, None),
-        ("dev", "public", "plain", "N", "EVEN", None, None, 0, 0, None, Decimal("0.00"), Decimal(1), Decimal(1),
+        ("dev", "public", "plain", "N", "EVEN", None, None, 0, 0, None, Decimal("100.00"), Decimal(1), Decimal(1),
          None, None, None),
     ]
     ids = db.sql("SELECT table_id FROM svv_table_info ORDER BY table_id").fetchall()
