@@ -50,9 +50,8 @@ each column equal weight (:mod:`columnar.storage.sortkey`), so we do not model
 Redshift's per-column value (which tracks how each column's value
 distribution drifted since the last REINDEX).
 
-``last_reindex`` is read from ``table.last_reindex`` (a ``datetime``) when the
-table has that attribute; VACUUM REINDEX is the one to set it (NULL otherwise,
-as the docs say for a table never reindexed).
+``last_reindex`` is ``table.last_reindex``, set by VACUUM REINDEX (NULL for a
+table never reindexed).
 
 Simplified versus Redshift: visible to everyone (Redshift: superusers only);
 one database and schema, so no database/schema columns (AWS has none either).
@@ -78,7 +77,7 @@ def svv_interleaved_columns(session):
         if not table.is_interleaved:
             continue
         skew = interleaved_skew(table)
-        last = getattr(table, "last_reindex", None)
+        last = table.last_reindex
         d = table.definition
         for name in d.sortkey:
             rows.append((table.table_id, d.index_of(name), skew, last))

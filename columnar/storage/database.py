@@ -204,6 +204,8 @@ class Database:
             table.next_row_id = t["next_row_id"]
             table.changed_rows = t.get("changed_rows", 0)
             table.interleaved_index = t.get("interleaved_index", False)
+            if t.get("last_reindex"):
+                table.last_reindex = datetime.datetime.fromisoformat(t["last_reindex"])
             if t.get("stats"):
                 table.stats = stats_from_json(t["stats"])
             for s, sl in enumerate(t["slices"]):
@@ -269,6 +271,7 @@ class Database:
                 "effective_style": table.effective_style.value, "next_row_id": table.next_row_id,
                 "changed_rows": table.changed_rows, "interleaved_index": table.interleaved_index,
                 "stats": None if table.stats is None else stats_to_json(table.stats),
+                "last_reindex": None if table.last_reindex is None else table.last_reindex.isoformat(),
                 "slices": slices,
             })
         views = [{"name": v.name, "sql": v.sql, "column_names": list(v.column_names)} for v in catalog.views()]

@@ -119,6 +119,7 @@ class Table:
         self.stats = None  # set by ANALYZE (columnar.storage.statistics)
         self.changed_rows = 0  # rows inserted or marked deleted since the last ANALYZE (kept by exec.dml)
         self.interleaved_index = False  # an interleaved table's rows are z-ordered (COPY/CTAS/REINDEX)
+        self.last_reindex: datetime.datetime | None = None  # the last VACUUM REINDEX
 
     # -- metadata --------------------------------------------------------
     @property
@@ -151,11 +152,11 @@ class Table:
     def snapshot(self) -> tuple:
         """The table's state, to ``restore`` if a statement or transaction fails."""
         return (self.definition, self.effective_style, list(self._slices), self.next_row_id,
-                self.stats, self.changed_rows, self.interleaved_index)
+                self.stats, self.changed_rows, self.interleaved_index, self.last_reindex)
 
     def restore(self, state: tuple) -> None:
         (self.definition, self.effective_style, slices, self.next_row_id,
-         self.stats, self.changed_rows, self.interleaved_index) = state
+         self.stats, self.changed_rows, self.interleaved_index, self.last_reindex) = state
         for s, old in enumerate(slices):
             if self._slices[s] is not old:
                 self._set(s, old)

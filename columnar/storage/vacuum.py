@@ -82,6 +82,8 @@ empty table set it).
 
 from __future__ import annotations
 
+import datetime
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -152,6 +154,7 @@ def vacuum_table(table, mode: str = "FULL", threshold: int = DEFAULT_THRESHOLD) 
         sorted_counts = _sort_slices(table, keep_ghosts=False, every_slice=True)
         if table.stored_row_count():  # an empty table has no index to build
             table.interleaved_index = True
+            table.last_reindex = datetime.datetime.now()
         return _report(table, mode, threshold, pct, ghosts_before, sorted_counts, sort_phase=True)
     if mode == "REINDEX":  # not interleaved: a full vacuum (see the module docstring)
         threshold = DEFAULT_THRESHOLD
