@@ -154,6 +154,8 @@ class Session:
             return Result([], [], metrics.freeze(), message="DROP VIEW")
         if isinstance(stmt, ast.Truncate):
             table = self.catalog.get(stmt.table)
+            if getattr(table, "is_system_view", False):
+                raise ProgrammingError(f'cannot truncate system view "{self.catalog.normalize(stmt.table)}"')
             table.clear()  # TRUNCATE reclaims space at once: no ghost rows
             if table.is_auto:  # an AUTO table starts over as AUTO(ALL), forgetting its chosen key
                 table.effective_style = DistStyle.ALL

@@ -20,10 +20,11 @@ the composite primary key) as the distribution key. If ... none of the columns
 are suitable ... changes the distribution style to EVEN"):
 
 * An AUTO table starts as AUTO(ALL).
-* The first load that takes it past ``auto_all_max_rows`` rows re-places all
-  its rows, at once, as AUTO(KEY(c)) where ``c`` is the first column of the
-  declared PRIMARY KEY whose type is allowed as a DISTKEY; without such a
-  column, as AUTO(EVEN). The table keeps ``diststyle = AUTO``; its
+* The first load that takes it past ``auto_all_max_rows`` rows first rewrites
+  the rows it has as AUTO(KEY(c)), where ``c`` is the first column of the
+  declared PRIMARY KEY whose type is allowed as a DISTKEY, or, without such a
+  column, as AUTO(EVEN) (a bulk load: sorted, ghost rows dropped, as ALTER
+  DISTSTYLE does); then the new rows land as in any load. The table keeps ``diststyle = AUTO``; its
   ``TableDef.distkey`` names the chosen column.
 * It never goes back to ALL (Redshift: "never changes the distribution style
   from EVEN to ALL"), except that TRUNCATE starts it over as AUTO(ALL).
@@ -70,26 +71,19 @@ def place_rows(table: Table, columns: list[Column], topology: Topology, auto_all
     if n == 0:
         return
     table.changed_rows += n  # once, not once per copy of an ALL table
-    if table.is_auto and table.effective_style is DistStyle.ALL:
-        if table.row_count() + n > auto_all_max_rows:
-            existing = table.live_columns(topology.first_slices[0])
-            table.clear()
-            distkey = auto_distkey(table.definition)
-            table.definition = auto_definition(table.definition, distkey)
-            table.effective_style = DistStyle.EVEN if distkey is None else DistStyle.KEY
-            if existing is not None:
-                columns = [concat_columns([e, c]) for e, c in zip(existing, columns)]
-                n = len(columns[0])
+    if table.is_auto and table.effective_style is DistStyle.ALL and table.row_count() + n > auto_all_max_rows:
+        _leave_auto_all(table, topology, auto_all_max_rows)
     style = table.effective_style
+    initial, extends = table.load_kind(columns, copy)
     # A bulk load into a COMPOUND-sorted table is stored sorted on every slice (the
     # sorted region, or sorted within the batch): sort once, then split in that order.
-    presorted = copy and table.is_compound
+    presorted = (copy or initial) and table.is_compound
     within = table.sort_order(columns) if presorted else None
     if style is DistStyle.ALL:
         if within is not None:
             columns = [take(c, within) for c in columns]
         for s in topology.first_slices:
-            table.append(s, columns, copy, presorted)
+            table.append(s, columns, copy, presorted, initial, extends)
         return
     if style is DistStyle.KEY:
         key = columns[table.definition.index_of(table.definition.distkey)]
@@ -99,7 +93,23 @@ def place_rows(table: Table, columns: list[Column], topology: Topology, auto_all
         table.next_row_id += n
     for s, part in enumerate(split_by_slice(columns, np.asarray(slices), topology.n_slices, within)):
         if part is not None:
-            table.append(s, part, copy, presorted)
+            table.append(s, part, copy, presorted, initial, extends)
+
+
+def _leave_auto_all(table: Table, topology: Topology, auto_all_max_rows: int) -> None:
+    """An AUTO(ALL) table outgrows ALL: its rows are rewritten as AUTO(KEY(c)) or
+    AUTO(EVEN), as ALTER DISTSTYLE would rewrite them (one copy's visible rows
+    placed as a bulk load: sorted, ghost rows not carried over); the load that
+    crossed the threshold then lands as it would on any table."""
+    existing = table.live_columns(topology.first_slices[0])
+    changed = table.changed_rows
+    table.clear()
+    distkey = auto_distkey(table.definition)
+    table.definition = auto_definition(table.definition, distkey)
+    table.effective_style = DistStyle.EVEN if distkey is None else DistStyle.KEY
+    if existing is not None:
+        place_rows(table, existing, topology, auto_all_max_rows, copy=True)
+    table.changed_rows = changed  # the same rows, moved
 
 
 def unique_rowids(rowids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

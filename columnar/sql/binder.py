@@ -459,9 +459,10 @@ class Binder(StatementBinder, AggregateBinder, WindowBinder):
         if isinstance(node, ast.InList):
             x = rec(node.operand)
             items = [rec(i) for i in node.items]
-            t = bx.common_type([x.type] + [i.type for i in items], "IN", err)
-            if any(isinstance(a, ast.Literal) and a.kind == "string" for a in node.items) and not x.type.is_string:
-                t = x.type
+            # a quoted literal takes the operand's type (date_col IN ('2020-01-01')), as in "="
+            untyped = [isinstance(a, ast.Literal) and a.kind == "string" and not x.type.is_string for a in node.items]
+            typed = [i.type for i, u in zip(items, untyped) if not u]
+            t = bx.common_type([x.type] + typed, "IN", err)
             return InList(bx.cast_to(x, t), tuple(bx.cast_to(i, t) for i in items), node.negated)
         if isinstance(node, (ast.Like, ast.SimilarTo)):
             if isinstance(node, ast.SimilarTo):

@@ -22,9 +22,10 @@ top of them the slice keeps:
   truncated table, all of the data is loaded directly into the sorted
   region"); so is a COPY/CTAS into an empty INTERLEAVED table (z-order, see
   :mod:`columnar.storage.sortkey`), but not an INSERT, which needs VACUUM
-  REINDEX. Later loads go to the *unsorted region*: a COPY batch sorted within
-  itself, an INSERT as given. A COPY goes straight onto the sorted region when
-  Redshift's rule allows it (:meth:`Table._extends_sorted_region`).
+  REINDEX. "Empty" is the whole table: once any slice holds a row, loads go
+  to the *unsorted region* of every slice, a COPY batch sorted within itself,
+  an INSERT as given. A COPY goes straight onto the sorted region when
+  Redshift's rule allows it (:meth:`Table.load_kind`).
 * the *deletion mask*: DELETE and UPDATE only mark rows (``mark_deleted``).
   These ghost rows stay stored, in zone maps and in ``tbl_rows``, and are
   read and dropped by every scan until VACUUM (:mod:`columnar.storage.vacuum`)
@@ -261,14 +262,40 @@ class Table:
         order = self.sort_order(columns)
         return [take(c, order) for c in columns]
 
-    def append(self, slice_id: int, columns: list[Column], copy: bool = False, presorted: bool = False) -> None:
+    def load_kind(self, columns: list[Column], copy: bool) -> tuple[bool, bool]:
+        """How a load of ``columns`` lands, decided once for the whole table:
+        ``(initial, extends)``. ``initial``: the table stores no row at all (new or
+        truncated), so the load forms the sorted region. ``extends``: a COPY that
+        Redshift appends straight onto the sorted region: a single-column COMPOUND
+        sort key declared NOT NULL, the table 100 % sorted, and every new key
+        sorting at or after every stored one (ghost rows included)."""
+        if self.stored_row_count() == 0:
+            return True, False
+        d = self.definition
+        if not copy or len(d.sortkey) != 1 or self.is_interleaved or d.sortkey[0] not in d.not_null:
+            return False, False
+        if any(s.sorted_rows != s.rows for s in self._slices):
+            return False, False
+        col = d.index_of(d.sortkey[0])
+        lasts = [take(cols[col], np.array([len(cols[0]) - 1]))
+                 for cols in (self.slice_columns(s) for s in range(self.n_slices)) if cols is not None]
+        new = columns[col]
+        first = take(new, sort_order([new])[:1])
+        # a stable sort leaves the new minimum last when it sorts at or after every stored maximum
+        order = sort_order([concat_columns(lasts + [first])])
+        return False, int(order[-1]) == len(lasts)
+
+    def append(self, slice_id: int, columns: list[Column], copy: bool = False, presorted: bool = False,
+               initial: bool | None = None, extends: bool = False) -> None:
         """Add rows to a slice.
 
         ``copy`` is True for COPY and CREATE TABLE AS (bulk loads), False for INSERT.
-        Into an empty slice of a sorted table the rows form the sorted region
-        (INTERLEAVED: only for bulk loads). Otherwise they go to the unsorted region,
-        a bulk load sorted within itself, unless the COPY extends the sorted region.
-        ``presorted``: the rows already come in the table's sort order.
+        ``initial`` and ``extends`` come from :meth:`load_kind` (``initial`` None: the
+        slice being empty decides, for callers that fill one slice at a time).
+        An initial load forms the sorted region (INTERLEAVED: only a bulk load
+        builds the z-ordered index; an INSERT needs VACUUM REINDEX). Otherwise rows
+        go to the unsorted region, a bulk load sorted within itself, unless
+        ``extends``. ``presorted``: the rows already come in the table's sort order.
         """
         if not columns or not len(columns[0]):
             return
@@ -276,35 +303,21 @@ class Table:
         n = len(columns[0])
         sorted_rows = old.sorted_rows
         d = self.definition
-        if not old.parts and d.sortkey and (copy or not self.is_interleaved):
+        if initial is None:
+            initial = not old.parts
+        if initial and d.sortkey and (copy or not self.is_interleaved):
             columns = columns if presorted else self.sort_rows(columns)
-            sorted_rows = n
+            sorted_rows = old.rows + n
             if self.is_interleaved:
                 self.interleaved_index = True
         elif d.sortkey and copy:
             columns = columns if presorted else self.sort_rows(columns)
-            if self._extends_sorted_region(slice_id, columns):
+            if extends:
                 sorted_rows = old.rows + n
         deleted = old.deleted
         if deleted is not None:
             deleted = np.concatenate([deleted, np.zeros(n, np.bool_)])
         self._set(slice_id, _Slice(old.parts + (Part(n, columns),), deleted, sorted_rows))
-
-    def _extends_sorted_region(self, slice_id: int, batch: list[Column]) -> bool:
-        """Redshift's rule for a COPY to append straight onto the sorted region: a
-        single-column COMPOUND sort key declared NOT NULL, the table 100 % sorted,
-        and every new key sorting at or after every stored one (ghost rows included)."""
-        d = self.definition
-        if len(d.sortkey) != 1 or self.is_interleaved or d.sortkey[0] not in d.not_null:
-            return False
-        if any(s.sorted_rows != s.rows for s in self._slices):
-            return False
-        col = d.index_of(d.sortkey[0])
-        stored = self.slice_columns(slice_id)[col]
-        last = take(stored, np.array([len(stored) - 1]))
-        first = take(batch[col], np.array([0]))
-        # a stable sort keeps [last, first] in place when first sorts at or after last
-        return sort_order([concat_columns([last, first])]).tolist() == [0, 1]
 
     def mark_deleted(self, slice_id: int, rows: np.ndarray) -> int:
         """Mark stored rows (positions on the slice) for deletion; returns how many
