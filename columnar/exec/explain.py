@@ -370,8 +370,9 @@ def analyze_text(plan: PhysicalOp, steps: list, topology=None) -> str:
     <ms> ms`` (``at leader`` for leader results, ``a copy on every node`` for
     replicated ones), then one line per kind of data movement the node's
     hidden exchanges did (``redistributed: N rows (B bytes)``, ``broadcast:``,
-    ``to leader:``). The last line sums the run. Times vary from run to run,
-    so they are always the last field of their line.
+    ``to leader:``); a table scan adds the blocks it read and skipped (zone
+    maps) and the ghost rows it read. The last line sums the run. Times vary
+    from run to run, so they are always the last field of their line.
     """
     by_op = {id(s.op): s for s in steps}
     root = redshift_view(plan, topology)
@@ -390,6 +391,7 @@ def analyze_text(plan: PhysicalOp, steps: list, topology=None) -> str:
         for label, rows_key, bytes_key in _MOVES:
             if moved.get(rows_key):
                 lines.append(pad + f"{label}: {moved[rows_key]} rows ({moved[bytes_key]} bytes)")
+        lines += [pad + text for text in _scan_text(node.ops, by_op)]
         lines += [pad + d for d in node.details]
     total: Counter = Counter()
     for s in steps:
@@ -401,6 +403,19 @@ def analyze_text(plan: PhysicalOp, steps: list, topology=None) -> str:
     seconds = sum(s.seconds for s in steps)
     lines.append("; ".join(parts) + f"  time: {seconds * 1000:.3f} ms")
     return "\n".join(lines)
+
+
+def _scan_text(ops, by_op) -> list[str]:
+    """What a table scan read: blocks (zone maps) and ghost rows (deleted, not vacuumed)."""
+    out = []
+    for op in ops:
+        if isinstance(op, SeqScan) and id(op) in by_op and hasattr(op, "blocks"):
+            scanned, skipped = op.blocks
+            out.append(f"blocks: {scanned} scanned, {skipped} skipped")
+            ghosts = sum(op.rows_pre_filter.values()) - sum(op.rows_pre_user_filter.values())
+            if ghosts:
+                out.append(f"ghost rows read: {ghosts}")
+    return out
 
 
 def _rows_text(step) -> str:

@@ -111,8 +111,9 @@ class SeqScan(PhysicalOp):
         # per slice that read the table, for STL_SCAN: rows before and after dropping ghost rows
         self.rows_pre_filter = {s: r[3] for s, r in read_on.items()}
         self.rows_pre_user_filter = {s: len(r[0]) for s, r in read_on.items()}
-        ctx.metrics.add("blocks_scanned", sum(r[1] for r in reads))
-        ctx.metrics.add("blocks_skipped", sum(r[2] for r in reads))
+        self.blocks = (sum(r[1] for r in reads), sum(r[2] for r in reads))  # (scanned, skipped): EXPLAIN ANALYZE
+        ctx.metrics.add("blocks_scanned", self.blocks[0])
+        ctx.metrics.add("blocks_skipped", self.blocks[1])
         ctx.metrics.add("rows_scanned", sum(len(b) for b in scanned))
         ctx.metrics.add("ghost_rows_scanned", sum(r[3] for r in reads) - sum(len(b) for b in scanned))
         ctx.metrics.add("bytes_scanned", sum(b.nbytes for b in scanned))
