@@ -85,7 +85,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from columnar.core.strings import DictArray, StringArray
+from columnar.core.strings import DictArray, StringArray, concat_string_arrays
 from columnar.storage.pruning import ColumnRange
 
 #: Tables with at most this many visible rows are read whole; larger ones are sampled.
@@ -231,28 +231,30 @@ def _column_stats(name: str, parts: list, n: int, total: int) -> ColumnStats:
     freqs = tuple(float(counts[i]) / n for i in order)
     rest = np.ones(d, dtype=bool)
     rest[mcv_idx] = False
-    histogram = _histogram([values[i] for i in np.flatnonzero(rest)], counts[rest])
+    histogram = _histogram(values, np.flatnonzero(rest), counts[rest])
     return ColumnStats(name, null_frac, distinct, values[0], values[-1], mcv, freqs, histogram)
 
 
-def _histogram(values: list, counts: np.ndarray) -> tuple:
-    """Equi-depth bounds over sorted distinct ``values`` occurring ``counts`` times."""
-    if not values:
+def _histogram(values, index: np.ndarray, counts: np.ndarray) -> tuple:
+    """Equi-depth bounds over the sorted distinct ``values[index]`` occurring ``counts`` times."""
+    if not len(index):
         return ()
-    if len(values) == 1:
-        return (values[0], values[0])
+    if len(index) == 1:
+        return (values[index[0]], values[index[0]])
     cum = np.cumsum(counts)
     total = int(cum[-1])
-    buckets = min(HISTOGRAM_BUCKETS, len(values) - 1)
+    buckets = min(HISTOGRAM_BUCKETS, len(index) - 1)
     targets = np.arange(buckets + 1) * (total - 1) / buckets  # row ranks of the bounds
-    idx = np.searchsorted(cum, targets, side="right")
-    return tuple(values[int(min(i, len(values) - 1))] for i in idx)
+    at = np.searchsorted(cum, targets, side="right")
+    return tuple(values[index[int(min(i, len(index) - 1))]] for i in at)
 
 
-def _distinct_counts(parts: list) -> tuple[list, np.ndarray, int]:
-    """Sorted distinct non-NULL values, their counts, and the number of NULLs."""
+def _distinct_counts(parts: list) -> tuple:
+    """Sorted distinct non-NULL values (a list, or a :class:`_SortedStrings`), their
+    counts, and the number of NULLs."""
     nulls = 0
     arrays: list[np.ndarray] = []
+    strings: list[StringArray] = []
     counter: Counter = Counter()
     for col, pos in parts:
         data = col.data
@@ -271,10 +273,7 @@ def _distinct_counts(parts: list) -> tuple[list, np.ndarray, int]:
                 if cnt:
                     counter[words[code].rstrip(" ")] += cnt
         elif isinstance(data, StringArray):
-            if rows is None:
-                counter.update(w.rstrip(" ") for w in data.to_pylist())
-            else:
-                counter.update(data.value(int(i)).rstrip(" ") for i in rows)
+            strings.append(data if rows is None else _take_strings(data, rows))
         elif data.dtype == object:  # wide DECIMAL: Python ints
             sel = data if rows is None else data[rows]
             counter.update(sel.tolist())
@@ -286,8 +285,52 @@ def _distinct_counts(parts: list) -> tuple[list, np.ndarray, int]:
     if arrays:
         u, c = np.unique(np.concatenate(arrays), return_counts=True)
         return u.tolist(), c.astype(np.int64), nulls
+    if strings:
+        distinct, counts = _distinct_strings(concat_string_arrays(strings))
+        if not counter and not _has_trailing_blanks(distinct):
+            return _SortedStrings(distinct), counts, nulls
+        for word, count in zip(distinct.to_pylist(), counts.tolist()):  # merge 'a' and 'a ' (equal in SQL)
+            counter[word.rstrip(" ")] += count
     items = sorted(counter.items())
     return [v for v, _ in items], np.array([c for _, c in items], dtype=np.int64), nulls
+
+
+class _SortedStrings:
+    """Sorted distinct strings, turned into Python ``str`` only when read (the
+    statistics keep a few hundred of a column's possibly many values)."""
+
+    def __init__(self, sa: StringArray):
+        self.sa = sa
+
+    def __len__(self) -> int:
+        return len(self.sa)
+
+    def __getitem__(self, i: int) -> str:
+        return self.sa.value(int(i) % len(self.sa))
+
+
+def _take_strings(sa: StringArray, rows: np.ndarray) -> StringArray:
+    from columnar.kernels.columns import take_strings  # numba: not when columnar.sql imports this module
+
+    return take_strings(sa, rows)
+
+
+def _distinct_strings(sa: StringArray) -> tuple[StringArray, np.ndarray]:
+    """The distinct values of ``sa`` in byte order (a compiled ranking) and their counts."""
+    from columnar.kernels.strings import string_ranks
+
+    if not len(sa):
+        return sa, np.zeros(0, np.int64)
+    ranks, k = string_ranks(sa)
+    first = np.zeros(k, np.int64)
+    first[ranks[::-1]] = np.arange(len(ranks) - 1, -1, -1)  # a row holding each rank
+    return _take_strings(sa, first), np.bincount(ranks, minlength=k).astype(np.int64)
+
+
+def _has_trailing_blanks(sa: StringArray) -> bool:
+    ends = sa.offsets[1:]
+    nonempty = ends > sa.offsets[:-1]
+    return bool(np.any(sa.data[ends[nonempty] - 1] == ord(" ")))
 
 
 # -- estimating ---------------------------------------------------------------------
