@@ -304,11 +304,15 @@ class Session:
                  distkey: str | None = None, sortkey=()) -> None:
         style = DistStyle(diststyle.upper())
         d = TableDef(self.catalog.normalize(name), fields, style, distkey, tuple(sortkey))
-        if self.catalog.exists(d.name):
-            self.catalog.drop(d.name)
-        table = Table(d, self.topology.n_slices)
-        dml.place_rows(table, columns, self.topology, self.settings.auto_all_max_rows)
-        self.catalog.create(d, table)
+
+        def replace() -> None:
+            if self.catalog.exists(d.name):
+                self.catalog.drop(d.name)
+            table = Table(d, self.topology.n_slices)
+            dml.place_rows(table, columns, self.topology, self.settings.auto_all_max_rows, copy=True)
+            self.catalog.create(d, table)
+
+        self.transactions.write(replace)  # committed like a statement (saved in a database folder)
 
 
 def _statement_kind(stmt) -> str:

@@ -72,6 +72,13 @@ class Transactions:
             except Error:
                 self.aborted = self.in_block
                 raise
+        return self.write(execute)
+
+    def write(self, execute):
+        """Run ``execute()``, a change to the database: committed now (autocommit) or
+        with the block; undone if it fails. Also the path of ``Connection.register``."""
+        if self.database is not None and self.database.read_only:
+            raise OperationalError("cannot change the database on a read-only connection")
         before = None if self.in_block else self.catalog.snapshot()
         try:
             result = execute()

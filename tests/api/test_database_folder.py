@@ -188,3 +188,14 @@ def test_truncate_and_vacuum_rewrite_files(tmp_path):
     with columnar.connect(path) as db:
         assert db.sql("SELECT k FROM t").fetchall() == [(8,)]
         assert _table_info(db, "t")[0][:2] == (1, 1)
+
+
+def test_registered_data_is_saved(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    with columnar.connect(tmp_path / "db") as db:
+        db.register("frame", pa.table({"a": [1, 2, 3], "s": ["x", None, "z"]}))
+    with columnar.connect(tmp_path / "db") as db:
+        assert db.sql("SELECT a, s FROM frame ORDER BY a").fetchall() == [(1, "x"), (2, None), (3, "z")]
+    with columnar.connect(tmp_path / "db", read_only=True) as db:
+        with pytest.raises(OperationalError, match="read-only"):
+            db.register("other", pa.table({"a": [1]}))
