@@ -27,7 +27,8 @@ encoded                ``Y`` when any column has an ENCODE, else ``N``
 diststyle              ``EVEN``, ``KEY(c)``, ``ALL``, ``AUTO(ALL)``,
                        ``AUTO(EVEN)``, ``AUTO(KEY(c))``
 sortkey1               first sort-key column (for INTERLEAVED too) or NULL
-sortkey1_enc           its ENCODE in lower case, ``none`` when not given,
+sortkey1_enc           its ENCODE in lower case, ``none`` for RAW (a sort-key
+                       column's default once any column has an ENCODE),
                        NULL without a sort key
 max_varchar            largest declared VARCHAR length (CHAR excluded), 0
 size                   blocks of ``block_bytes`` (1 MB in Redshift), see below
@@ -62,7 +63,9 @@ and 1 without. Our count: for each populated slice and each of those columns,
 ``max(1, ceil(bytes / block_bytes))`` blocks for the sorted region (the whole
 slice without a sort key) and, with a sort key, as many for the unsorted
 region (its bytes pro rata of its rows). A hidden column takes 8 bytes per row;
-a user column takes its in-memory size (``Column.nbytes``: no compression).
+a user column takes its in-memory size (``Column.nbytes``), or what its ENCODE
+would make of it where that is computable (RUNLENGTH, BYTEDICT, DELTA,
+MOSTLYn: :mod:`columnar.storage.encodings`).
 A small table therefore has exactly the documented minimum footprint; a large
 one grows by its data rather than doubling. An ALL table is populated on one
 slice per node, so its size is multiplied by the nodes, as documented.
@@ -84,6 +87,7 @@ from columnar.core.types import TypeId
 from columnar.exec.system_views_relation import (
     CHAR1, INT, INT8, TEXT, TS, char, make_relation, numeric,
 )
+from columnar.storage.encodings import encoded_bytes
 from columnar.storage.statistics import stats_off
 
 HIDDEN_COLUMNS = 3  # INSERT_XID, DELETE_XID, ROW_ID
@@ -179,7 +183,7 @@ def svv_table_info(session):
             table.diststyle_label(),
             sortkey1,
             max((f.type.length for f in d.fields if f.type.id is TypeId.VARCHAR), default=0),
-            (d.encodings.get(sortkey1, "none").lower() if sortkey1 else None),
+            (_encoding_label(d.encodings.get(sortkey1)) if sortkey1 else None),
             len(d.sortkey),
             size,
             _ratio(100 * size * block, capacity),
@@ -221,12 +225,19 @@ def column_blocks(table, block_bytes: int) -> list[int]:
             continue
         n = len(cols[0])
         sorted_share = table.sorted_rows[s] / n if regions == 2 else 1.0
-        sizes = [c.nbytes for c in cols] + [HIDDEN_COLUMN_BYTES * n] * HIDDEN_COLUMNS
+        encodings = table.definition.encodings
+        sizes = [encoded_bytes(c, encodings.get(f.name)) for c, f in zip(cols, table.fields)]
+        sizes += [HIDDEN_COLUMN_BYTES * n] * HIDDEN_COLUMNS
         for i, nbytes in enumerate(sizes):
             blocks[i] += max(1, math.ceil(nbytes * sorted_share / block_bytes))
             if regions == 2:  # the unsorted region takes at least one block too
                 blocks[i] += max(1, math.ceil(nbytes * (1 - sorted_share) / block_bytes))
     return blocks
+
+
+def _encoding_label(encoding: str | None) -> str:
+    """As SVV_TABLE_INFO shows an encoding: lower case, ``none`` for RAW or none given."""
+    return "none" if encoding in (None, "RAW") else encoding.lower()
 
 
 def _unsorted_pct(table) -> Decimal | None:

@@ -27,6 +27,7 @@ from columnar.sql import bind_setops
 from columnar.sql.expr import BoundExpr, Const
 from columnar.sql.logical import LogicalPlan, ValuesList
 from columnar.storage.catalog import DistStyle, TableDef
+from columnar.storage.encodings import assign_defaults, check_encoding
 
 
 @dataclass
@@ -94,12 +95,13 @@ class StatementBinder:
         if a.diststyle is None and distkey is not None:
             style = DistStyle.KEY
         primary_key = tuple(s.primary_key) or tuple(c.name for c in s.columns if c.primary_key)
-        encodings = {c.name: c.encode.upper() for c in s.columns if c.encode}
+        sortkey = tuple(a.sortkey or col_sortkeys)
         try:
+            given = {c.name: check_encoding(c.name, f.type, c.encode) for c, f in zip(s.columns, fields) if c.encode}
             return TableDef(
-                self.catalog.normalize(s.name), fields, style, distkey, tuple(a.sortkey or col_sortkeys),
+                self.catalog.normalize(s.name), fields, style, distkey, sortkey,
                 a.sortkey_style if a.sortkey_style != "AUTO" else None, frozenset(not_null), defaults,
-                primary_key, encodings,
+                primary_key, assign_defaults(fields, sortkey, given),
             )
         except ProgrammingError as e:
             raise self.error(type(e), str(e), s.pos) from None

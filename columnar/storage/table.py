@@ -40,7 +40,8 @@ per slice and column by ``zone_map`` and cached until the slice changes.
 
 Simplified versus Redshift: a slice's column is one in-memory chunk once
 read (parts are concatenated on first scan), cut into blocks only for zone
-maps; compression encodings are recorded, not applied.
+maps; compression encodings are checked and shape SVV_TABLE_INFO's size
+(:mod:`columnar.storage.encodings`), not the engine's own layout.
 """
 
 from __future__ import annotations
