@@ -6,21 +6,26 @@ range algebra of :mod:`columnar.storage.pruning`; the physical planner calls
 ``SeqScan``, which skips the blocks whose zone maps cannot match
 (:mod:`columnar.storage.zonemap`). ``columnar.sql`` knows nothing of blocks.
 
-Only top-level conjuncts (``AND``) of these forms restrict a column:
+The conjuncts (``AND``) of these forms restrict a column (recognised by
+:func:`columnar.sql.estimates.conjunct_range`, which the row estimates share):
 
 * ``col op constant`` and ``constant op col`` with ``op`` in ``= < <= > >=``
   (BETWEEN arrives as two of them);
 * ``col IN (constants)``;
-* ``col IS NULL``.
+* ``col IS NULL``;
+* an ``OR`` whose every branch restricts the same column: the column lies in
+  the union of the branches' ranges (``d < '1993-01-01' OR d >= '1998-01-01'``;
+  ``(a = 1 AND b = 2) OR a = 3`` restricts ``a`` to {1, 3} and not ``b``),
+  a :class:`~columnar.storage.pruning.AnyOf`.
 
 ``col`` must be the bare column, of the constant's type family (integers,
 floats, strings; DATE, TIMESTAMP and DECIMAL only with the same type, as their
 constants are physical values: days, microseconds, scaled integers). A
 function or cast of the column (``CAST(col AS BIGINT) > 5``, ``col + 1 > 5``;
 the binder also casts a SMALLINT compared with an INTEGER) does not prune, as in
-Redshift. ``OR`` (even of ranges on one column), ``<>``, ``NOT IN``, ``LIKE``
-and comparisons with NULL are ignored: they never restrict, so pruning stays
-conservative.
+Redshift. ``<>``, ``NOT IN``, ``LIKE``, comparisons with NULL and an ``OR``
+with a branch that does not restrict the column are ignored: they never
+restrict, so pruning stays conservative.
 
 Example:
     >>> from columnar.core.types import INTEGER, BOOLEAN
@@ -34,63 +39,36 @@ Example:
 
 from __future__ import annotations
 
-from columnar.core.types import DataType
-from columnar.sql.expr import Binary, BoundExpr, ColumnIndex, Const, InList, IsNull
+from columnar.sql.estimates import conjunct_range
+from columnar.sql.expr import Binary, BoundExpr
 from columnar.sql.rewrite import conjuncts
-from columnar.storage.pruning import ColumnRange
-
-_FLIP = {"=": "=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+from columnar.storage.pruning import AnyOf, ColumnRange, both
 
 
-def scan_ranges(predicate: BoundExpr | None, columns: list[int]) -> dict[int, ColumnRange]:
+def scan_ranges(predicate: BoundExpr | None, columns: list[int]) -> dict[int, ColumnRange | AnyOf]:
     """Table column index -> range, for a predicate over a scan of ``columns``
     (the scan's output position ``i`` is table column ``columns[i]``)."""
-    out: dict[int, ColumnRange] = {}
-
-    def add(expr: ColumnIndex, update) -> None:
-        col = columns[expr.index]
-        out[col] = update(out.get(col, ColumnRange()))
-
+    out: dict = {}
     for c in conjuncts(predicate):
-        if isinstance(c, Binary) and c.op in _FLIP:
-            left, right, op = c.left, c.right, c.op
-            if isinstance(left, Const) and isinstance(right, ColumnIndex):
-                left, right, op = right, left, _FLIP[op]
-            if isinstance(left, ColumnIndex) and isinstance(right, Const):
-                v = _value(left.type, right)
-                if v is not None:
-                    add(left, lambda r, op=op, v=v: r.restrict(op, v))
-        elif isinstance(c, InList) and not c.negated and isinstance(c.operand, ColumnIndex):
-            vals = [_value(c.operand.type, i) if isinstance(i, Const) else None for i in c.items]
-            vals = [v for v in vals if v is not None] if all(isinstance(i, Const) for i in c.items) else None
-            if vals is not None:  # NULL items never match; all-NULL leaves an empty set
-                if vals or all(i.value is None for i in c.items):
-                    add(c.operand, lambda r, vals=vals: r.with_points(vals))
-        elif isinstance(c, IsNull) and not c.negated and isinstance(c.operand, ColumnIndex):
-            add(c.operand, lambda r: r.with_null_only())
+        for col, rng in _conjunct_ranges(c, columns).items():
+            out[col] = both(out[col], rng) if col in out else rng
     return {k: v for k, v in out.items() if not v.unrestricted}
 
 
-def _value(col_type: DataType, const: Const):
-    """The constant as a value comparable with the column's stored values, or None."""
-    v, t = const.value, const.type
-    if v is None or isinstance(v, bool):
-        return None
-    if col_type.is_string and t.is_string and isinstance(v, str):
-        return v.rstrip(" ")
-    if _family(col_type) in ("int", "float") and _family(t) in ("int", "float") and isinstance(v, (int, float)):
-        return v
-    if col_type == t and isinstance(v, int) and _family(col_type) == "same":
-        return v
-    return None
+def _conjunct_ranges(c: BoundExpr, columns: list[int]) -> dict:
+    if isinstance(c, Binary) and c.op == "or":
+        branches = [scan_ranges(d, columns) for d in _disjuncts(c)]
+        common = set.intersection(*(set(b) for b in branches))
+        return {col: AnyOf.of([r for b in branches for r in (b[col].ranges if isinstance(b[col], AnyOf) else (b[col],))])
+                for col in common}
+    got = conjunct_range(c, columns)
+    if got is None:
+        return {}
+    col, update = got
+    return {col: update(ColumnRange())}
 
 
-def _family(t: DataType) -> str:
-    name = t.id.name
-    if name in ("SMALLINT", "INTEGER", "BIGINT"):
-        return "int"
-    if name in ("REAL", "DOUBLE"):
-        return "float"
-    if name in ("DATE", "TIMESTAMP", "TIMESTAMPTZ", "DECIMAL"):
-        return "same"
-    return "other"
+def _disjuncts(e: BoundExpr) -> list[BoundExpr]:
+    if isinstance(e, Binary) and e.op == "or":
+        return _disjuncts(e.left) + _disjuncts(e.right)
+    return [e]

@@ -108,3 +108,59 @@ class ColumnRange:
     def unrestricted(self) -> bool:
         return not (self.empty or self.null_only or self.points is not None
                     or self.lo is not None or self.hi is not None)
+
+    def intersect(self, other: "ColumnRange") -> "ColumnRange":
+        """Both ranges at once (``self AND other``)."""
+        if other.empty:
+            return other
+        r = self.with_null_only() if other.null_only else self
+        if other.lo is not None:
+            r = r.restrict(">=" if other.lo_closed else ">", other.lo)
+        if other.hi is not None:
+            r = r.restrict("<=" if other.hi_closed else "<", other.hi)
+        if other.points is not None:
+            r = r.with_points(other.points)
+        return r
+
+
+#: More alternatives than this and an intersection of unions is not narrowed further.
+MAX_ALTERNATIVES = 64
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """A column value lying in any one of several ranges (``a < 5 OR a > 90``).
+
+    Example:
+        >>> u = AnyOf.of([ColumnRange().restrict("<", 5), ColumnRange().restrict(">", 90)])
+        >>> [(r.lo, r.hi) for r in u.ranges]
+        [(None, 5), (90, None)]
+        >>> [(r.lo, r.hi) for r in both(u, ColumnRange().restrict(">=", 0)).ranges]
+        [(0, 5), (90, None)]
+    """
+
+    ranges: tuple
+
+    @staticmethod
+    def of(ranges) -> "ColumnRange | AnyOf":
+        """The union of ``ranges``, as simple as it gets."""
+        kept = [r for r in ranges if not r.empty]
+        if not kept:
+            return ColumnRange(empty=True)
+        if any(r.unrestricted for r in kept):
+            return ColumnRange()
+        return kept[0] if len(kept) == 1 else AnyOf(tuple(kept))
+
+    empty = False
+    null_only = False
+    unrestricted = False
+
+
+def both(a: "ColumnRange | AnyOf", b: "ColumnRange | AnyOf") -> "ColumnRange | AnyOf":
+    """``a AND b`` for ranges and unions of ranges (a union stays wide rather than
+    growing past :data:`MAX_ALTERNATIVES`: pruning only needs a superset)."""
+    left = a.ranges if isinstance(a, AnyOf) else (a,)
+    right = b.ranges if isinstance(b, AnyOf) else (b,)
+    if len(left) * len(right) > MAX_ALTERNATIVES:
+        return a if len(left) <= len(right) else b
+    return AnyOf.of([x.intersect(y) for x in left for y in right])

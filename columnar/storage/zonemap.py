@@ -68,7 +68,7 @@ Example:
     >>> import numpy as np
     >>> from columnar.core.chunk import Column
     >>> from columnar.core.types import BIGINT
-    >>> from columnar.storage.pruning import ColumnRange
+    >>> from columnar.storage.pruning import AnyOf, ColumnRange
     >>> zm = build_zone_map(Column(BIGINT, np.arange(1000)), 4096)  # 512 rows per block
     >>> zm.starts.tolist(), zm.mins.tolist(), zm.maxs.tolist()
     ([0, 512], [0, 512], [511, 999])
@@ -86,7 +86,7 @@ import numpy as np
 
 from columnar.core.chunk import Column
 from columnar.core.strings import DictArray, StringArray
-from columnar.storage.pruning import ColumnRange
+from columnar.storage.pruning import AnyOf, ColumnRange
 
 KEY_BYTES = 8  # a string's zone-map value: its first 8 bytes
 _BLANK = 0x20
@@ -115,8 +115,14 @@ class ZoneMap:
         """Per-row booleans from per-block ``keep``."""
         return np.repeat(keep, self.rows)
 
-    def may_match(self, r: ColumnRange) -> np.ndarray:
-        """Blocks that may hold a row whose value lies in ``r`` (see the module doc)."""
+    def may_match(self, r: ColumnRange | AnyOf) -> np.ndarray:
+        """Blocks that may hold a row whose value lies in ``r`` (see the module doc);
+        for a union of ranges, the blocks that may match any of them."""
+        if isinstance(r, AnyOf):
+            keep = np.zeros(self.n_blocks, dtype=np.bool_)
+            for one in r.ranges:
+                keep |= self.may_match(one)
+            return keep
         n = self.n_blocks
         if r.empty:
             return np.zeros(n, dtype=np.bool_)

@@ -61,9 +61,23 @@ def test_range_on_a_random_column_skips_nothing(db):
     assert m.blocks_skipped == 0 and m.blocks_scanned > 0
 
 
+def test_or_of_ranges_on_the_sort_key_skips_blocks(db):
+    m, rows = _both(db, "a < 100 OR a BETWEEN 9000 AND 9100 OR a = 19000")
+    assert len(rows) == sum(1 for i in [*range(100), *range(9000, 9101), 19000] if i % 97)
+    assert m.blocks_skipped > m.blocks_scanned  # three ranges: about one block each per slice and column
+    assert _rrscan(db) == [("t",)]
+    # a branch that does not restrict the sort key: nothing can be skipped
+    m, _ = _both(db, "a < 100 OR r = 7")
+    assert m.blocks_skipped == 0
+    # the column restricted in every branch prunes, the other one does not
+    m, rows = _both(db, "(a = 500 AND r > 5) OR a = 600")
+    assert m.blocks_skipped > 4 * m.blocks_scanned
+
+
 @pytest.mark.parametrize("where", [
     "a = 5000", "a IN (3, 7000, 19999)", "a > 19990", "a < 5", "a <= 0", "5000 > a AND a >= 4990",
     "a > 10 AND a < 5", "a = 194", "a BETWEEN 100 AND 200 AND r > 100", "a = 1 OR a = 2",
+    "(a < 10 OR a > 19990) AND (a > 5 OR a IS NULL)", "a IS NULL OR a = 3", "(a < 50 OR a > 100) AND a < 20",
 ])
 def test_results_equal_the_unpruned_table(db, where):
     _both(db, where)
