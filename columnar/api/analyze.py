@@ -98,6 +98,7 @@ def _named_table(catalog, name: str) -> Table:
     if catalog.view(name) is not None:
         raise ProgrammingError(f'cannot ANALYZE "{catalog.normalize(name)}": it is a view, not a table')
     table = catalog.get(name)  # raises CatalogError: relation "x" does not exist
+    catalog.refuse_external(table, "ANALYZE")  # checklist 29: external tables cannot be analyzed (we raise)
     user_table = any(table is t for t in catalog.tables())
     if not user_table:
         raise ProgrammingError(f'cannot ANALYZE "{catalog.normalize(name)}": it is a system view, not a user table')

@@ -31,7 +31,7 @@ class Connection:
     def __init__(self, database: str | os.PathLike | None = None, *, nodes: int | None = None,
                  slices_per_node: int | None = None, node_type: str | None = None,
                  block_bytes: int = 1 << 20, threads: int | None = None, auto_all_max_rows: int = 1000,
-                 read_only: bool = False):
+                 read_only: bool = False, s3: dict | None = None):
         from columnar.api.settings import Settings
         from columnar.cluster.topology import Topology
 
@@ -71,6 +71,7 @@ class Connection:
             raise ProgrammingError(f"threads must be a positive integer, got {threads!r}")
         self._settings = Settings(threads=threads, auto_all_max_rows=auto_all_max_rows, block_bytes=block_bytes)
         self._topology = topology
+        self._s3 = s3  # endpoint_url / access_key / secret_key / region for s3:// LOCATIONs
         if self._database is not None and self._database.manifest is None:  # a new folder: record its cluster
             from columnar.storage.catalog import Catalog
 
@@ -86,7 +87,7 @@ class Connection:
         if self._session is None:
             from columnar.api.session import Session
 
-            self._session = Session(self._topology, self._settings, self._database)
+            self._session = Session(self._topology, self._settings, self._database, self._s3)
         return self._session
 
     @property

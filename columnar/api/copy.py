@@ -41,6 +41,7 @@ MAXERROR_LIMIT = 100_000  # Redshift's largest MAXERROR
 
 def run_copy(session, stmt: ast.Copy, metrics) -> Result:
     table = session.catalog.get(stmt.table)
+    session.catalog.refuse_external(table, "COPY into")
     fields = list(table.fields)
     if stmt.columns:
         positions = [table.definition.index_of(c) for c in stmt.columns]

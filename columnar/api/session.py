@@ -38,6 +38,7 @@ from columnar.exec.cast import cast_column
 from columnar.kernels.columns import take
 from columnar.exec.evaluate import evaluate
 from columnar.exec.executor import execute
+from columnar.exec.spectrum import bill_external_scans
 from columnar.exec import system_views
 from columnar.exec.metrics import MetricsCollector
 from columnar.exec.querylog import QueryLog, QueryRecord
@@ -56,9 +57,12 @@ from columnar.storage.table import Table
 class Session:
     """Catalog + topology + settings of one connection, and the pipeline."""
 
-    def __init__(self, topology: Topology, settings: Settings, database=None):
+    def __init__(self, topology: Topology, settings: Settings, database=None, s3: dict | None = None):
         self.topology = topology
         self.settings = settings
+        # external tables: s3:// LOCATIONs use these endpoint / credential options, else the
+        # environment (a relative local LOCATION is made absolute when the table is created)
+        self.external_options = {"s3": dict(s3 or {})}
         self.catalog = Catalog()
         self.querylog = QueryLog()
         self._record: QueryRecord | None = None  # the statement being run
@@ -78,7 +82,7 @@ class Session:
 
         db = self.transactions.database
         db.reload()
-        self.catalog.restore(({}, {}, Catalog.FIRST_TABLE_ID, {}))
+        self.catalog.clear()
         for v in db.load_tables(self.catalog, self.topology.n_slices, Const):
             self.catalog.create_view(ViewDef(v["name"], v["sql"], tuple(v["column_names"]), parse_one(v["sql"])))
 
@@ -154,6 +158,7 @@ class Session:
             return Result([], [], metrics.freeze(), message="DROP VIEW")
         if isinstance(stmt, ast.Truncate):
             table = self.catalog.get(stmt.table)
+            self.catalog.refuse_external(table, "TRUNCATE")
             if getattr(table, "is_system_view", False):
                 raise ProgrammingError(f'cannot truncate system view "{self.catalog.normalize(stmt.table)}"')
             table.clear()  # TRUNCATE reclaims space at once: no ghost rows
@@ -180,6 +185,11 @@ class Session:
             from columnar.api.unload import run_unload  # pyarrow is loaded on first UNLOAD only
 
             return run_unload(self, stmt, metrics)
+        if isinstance(stmt, (ast.CreateExternalSchema, ast.CreateExternalTable, ast.DropSchema,
+                             ast.AlterPartitions, ast.MsckRepair)):
+            from columnar.api.external_ddl import run_external_ddl
+
+            return run_external_ddl(self, stmt, binder, metrics)
         if isinstance(stmt, ast.Vacuum):
             from columnar.api.vacuum import run_vacuum
 
@@ -199,7 +209,7 @@ class Session:
         with metrics.phase("optimize"):
             logical = optimize(bq.plan, trace=trace)
         with metrics.phase("plan"):
-            physical = PhysicalPlanner(self.topology, self.settings.block_bytes).plan(logical)
+            physical = PhysicalPlanner(self.topology, self.settings.block_bytes, self.external_options).plan(logical)
         return logical, physical
 
     def _run_query(self, bq: BoundQuery, metrics: MetricsCollector) -> Batch:
@@ -208,7 +218,9 @@ class Session:
         if self._record is not None:
             self._record.plan, self._record.steps = physical, steps
         with metrics.phase("execute"):
-            return execute(physical, self.topology, metrics, self.settings.threads, steps)
+            batch = execute(physical, self.topology, metrics, self.settings.threads, steps)
+        bill_external_scans(physical, metrics)
+        return batch
 
     def _explain(self, stmt: ast.Explain, binder: Binder, metrics) -> Result:
         inner = stmt.statement
@@ -227,6 +239,7 @@ class Session:
             steps = []
             with metrics.phase("execute"):
                 execute(physical, self.topology, metrics, self.settings.threads, steps)
+            bill_external_scans(physical, metrics)
         if stmt.verbose:
             text = verbose_text(bq.plan, trace, logical, physical, self.topology, steps)
         elif steps is not None:
@@ -324,6 +337,8 @@ def _statement_kind(stmt) -> str:
         "Insert": "INSERT", "Copy": "COPY", "Unload": "UNLOAD", "Delete": "DELETE", "Update": "UPDATE",
         "Truncate": "TRUNCATE", "Explain": "EXPLAIN", "SetVariable": "SET", "Transaction": "TRANSACTION",
         "AlterTable": "ALTER TABLE", "Vacuum": "VACUUM", "Analyze": "ANALYZE",
+        "CreateExternalSchema": "CREATE EXTERNAL SCHEMA", "CreateExternalTable": "CREATE EXTERNAL TABLE",
+        "DropSchema": "DROP SCHEMA", "AlterPartitions": "ALTER TABLE", "MsckRepair": "MSCK REPAIR TABLE",
     }
     return names.get(type(stmt).__name__, type(stmt).__name__.upper())
 

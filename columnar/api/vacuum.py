@@ -79,6 +79,7 @@ def _user_table(session, name: str):
         raise ProgrammingError(f'cannot VACUUM "{key}": it is a view, not a table')
     if not catalog.exists(key):
         raise CatalogError(f'relation "{key}" does not exist')
+    catalog.refuse_external(catalog.get(key), "VACUUM")
     if key not in catalog.names():
         raise ProgrammingError(f'cannot VACUUM "{key}": it is a system table')
     return catalog.get(key)

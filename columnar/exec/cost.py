@@ -101,6 +101,7 @@ from columnar.exec.operators.hash_setop import HashSetOp
 from columnar.exec.operators.limit import Limit
 from columnar.exec.operators.nested_loop_join import NestedLoopJoin
 from columnar.exec.operators.project import Project
+from columnar.exec.operators.s3_scan import S3Scan
 from columnar.exec.operators.seq_scan import SeqScan
 from columnar.exec.operators.sort import Sort
 from columnar.exec.operators.top_n import TopN
@@ -274,7 +275,7 @@ class CostModel:
 
     # -- costs ------------------------------------------------------------------
     def _cost(self, op: PhysicalOp) -> tuple[float, float, float]:
-        if isinstance(op, SeqScan):
+        if isinstance(op, (SeqScan, S3Scan)):
             n = float(op.table.row_count())
             return 0.0, n * SCAN_ROW_COST, n
         if isinstance(op, Values):

@@ -67,6 +67,7 @@ from columnar.exec.operators.hash_setop import HashSetOp
 from columnar.exec.operators.limit import Limit
 from columnar.exec.operators.nested_loop_join import NestedLoopJoin
 from columnar.exec.operators.project import Project
+from columnar.exec.operators.s3_scan import S3Scan
 from columnar.exec.operators.seq_scan import SeqScan
 from columnar.exec.operators.sort import Sort
 from columnar.exec.operators.top_n import TopN
@@ -133,12 +134,41 @@ class _RedshiftView:
     def _new(self, label: str, op: PhysicalOp, details=()) -> PlanNode:
         return PlanNode(label, op, list(details), ops=[op])
 
+    def _s3_scan(self, scan: S3Scan, filter_op: Filter | None) -> PlanNode:
+        """Spectrum, as Redshift prints it: ``XN S3 Query Scan`` over ``S3 Seq Scan
+        schema.table location:"..." format:...`` (with the Filter); a partitioned table
+        under ``XN Partition Loop``, after the ``XN Seq Scan PG Query Scan`` that picks
+        the partitions (with the filter's partition conjuncts)."""
+        top = filter_op or scan
+        t = scan.table
+        inner = PlanNode(f'S3 Seq Scan {t.name} location:"{t.location}" format:{t.stored_as}', top,
+                         [f"Filter: {sql_text(filter_op.predicate)}"] if filter_op is not None else [], ops=[])
+        query = PlanNode(scan.describe(), top, [], [inner], ops=[scan] + ([filter_op] if filter_op else []))
+        if not t.is_partitioned:
+            return query
+        from columnar.exec.spectrum import partition_columns_used
+        from columnar.sql.expr import columns_used
+        from columnar.sql.rewrite import conjunction, conjuncts
+
+        positions = set(partition_columns_used(t, scan.columns))
+        parts = [c for c in conjuncts(filter_op.predicate if filter_op else None)
+                 if columns_used(c) and columns_used(c) <= positions]
+        pick = conjunction(parts)
+        pg = PlanNode(f"XN Seq Scan PG Query Scan {scan.shown_name}", None,
+                      [f"Filter: {sql_text(pick)}"] if pick is not None else [], ops=[])
+        pg.estimate = Estimate(0.0, 0.01, 1.0, 0)
+        return PlanNode("XN Partition Loop", top, [], [pg, query], ops=[])
+
     def build(self, op: PhysicalOp) -> PlanNode:
         if isinstance(op, Project):
             node = self.build(op.children[0])
             node.top = op
             node.ops.append(op)
             return node
+        if isinstance(op, Filter) and isinstance(op.children[0], S3Scan):
+            return self._s3_scan(op.children[0], op)
+        if isinstance(op, S3Scan):
+            return self._s3_scan(op, None)
         if isinstance(op, Filter):
             node = self.build(op.children[0])
             node.details.append(f"Filter: {sql_text(op.predicate)}")

@@ -56,6 +56,7 @@ from columnar.exec.operators.merge_join import MergeJoin
 from columnar.exec.operators.nested_loop_join import NestedLoopJoin
 from columnar.exec.operators.project import Project as ProjectOp
 from columnar.exec.operators.seq_scan import DEFAULT_BLOCK_BYTES, SeqScan
+from columnar.exec.operators.s3_scan import S3Scan
 from columnar.exec.scan_ranges import scan_ranges
 from columnar.exec.operators.single_row import EnforceSingleRow
 from columnar.exec.operators.sort import Sort as SortOp
@@ -73,9 +74,11 @@ from columnar.storage.catalog import DistStyle
 
 
 class PhysicalPlanner:
-    def __init__(self, topology: Topology, block_bytes: int = DEFAULT_BLOCK_BYTES):
+    def __init__(self, topology: Topology, block_bytes: int = DEFAULT_BLOCK_BYTES,
+                 external_options: dict | None = None):
         self.topology = topology
         self.block_bytes = block_bytes
+        self.external_options = external_options or {}  # where relative LOCATIONs start, S3 endpoint
 
     def plan(self, node: L.LogicalPlan) -> PhysicalOp:
         """The physical plan of a query, ending with its rows at the leader."""
@@ -127,7 +130,7 @@ class PhysicalPlanner:
         if isinstance(node, L.Filter):
             if isinstance(node.input, L.Scan):  # zone maps: the predicate's ranges restrict the scan
                 ranges = scan_ranges(node.predicate, node.input.columns)
-                child = self._scan(node.input, ranges)
+                child = self._scan(node.input, ranges, node.predicate)
             else:
                 child = self._plan(node.input)
             return self._with(FilterOp(child, node.predicate), child.dist)
@@ -160,8 +163,10 @@ class PhysicalPlanner:
             return self._with(LimitOp(child, node.limit, node.offset), LEADER)
         raise NotImplementedError(type(node).__name__)
 
-    def _scan(self, node: L.Scan, ranges: dict | None = None) -> PhysicalOp:
+    def _scan(self, node: L.Scan, ranges: dict | None = None, predicate=None) -> PhysicalOp:
         table = node.table
+        if getattr(table, "is_external", False):  # Spectrum: partitions, files and row groups pruned
+            return S3Scan(table, node.columns, node.schema, node.alias, predicate, ranges, self.external_options)
         style = table.effective_style
         if style is DistStyle.ALL:
             dist = REPLICATED

@@ -43,6 +43,7 @@ from __future__ import annotations
 from columnar.exec import system_views_querylog as querylog_views
 from columnar.exec import system_views_load as load_views
 from columnar.exec import system_views_interleaved as interleaved_views
+from columnar.exec import system_views_spectrum as spectrum_views
 from columnar.exec import system_views_storage as storage_views
 
 VIEWS = {
@@ -57,6 +58,12 @@ VIEWS = {
     "stl_scan": querylog_views.stl_scan,
     "stl_explain": querylog_views.stl_explain,
     "stl_load_errors": load_views.stl_load_errors,
+    "svv_external_schemas": spectrum_views.svv_external_schemas,
+    "svv_external_tables": spectrum_views.svv_external_tables,
+    "svv_external_columns": spectrum_views.svv_external_columns,
+    "svv_external_partitions": spectrum_views.svv_external_partitions,
+    "svl_s3query_summary": spectrum_views.svl_s3query_summary,
+    "svl_s3partition": spectrum_views.svl_s3partition,
 }
 
 

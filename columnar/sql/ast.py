@@ -530,6 +530,70 @@ class Update:
 
 
 @dataclass(frozen=True)
+class CreateExternalSchema:
+    """``CREATE EXTERNAL SCHEMA [IF NOT EXISTS] s FROM DATA CATALOG DATABASE 'db'
+    [REGION 'r'] IAM_ROLE 'arn' | DEFAULT [CREATE EXTERNAL DATABASE IF NOT EXISTS]``.
+    ``options`` holds (NAME, value) pairs: DATABASE, REGION, IAM_ROLE, CATALOG_ROLE,
+    CREATE_DATABASE."""
+
+    name: str
+    source: str = "DATA CATALOG"
+    options: tuple = ()
+    if_not_exists: bool = False
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class CreateExternalTable:
+    """``CREATE EXTERNAL TABLE [IF NOT EXISTS] s.t (cols) [PARTITIONED BY (cols)]
+    [ROW FORMAT ...] [STORED AS fmt] LOCATION '...' [TABLE PROPERTIES (...)]``.
+    ``columns`` / ``partition_columns`` are ``(name, TypeName)`` pairs; ``row_format``
+    holds (NAME, value) pairs (``FIELDS``, ``LINES``, ``ESCAPED``, ``NULL``,
+    ``SERDE``); ``serde_properties`` and ``properties`` (key, value) pairs as written."""
+
+    name: str
+    columns: tuple
+    partition_columns: tuple = ()
+    row_format: tuple = ()
+    serde_properties: tuple = ()
+    stored_as: Optional[str] = None
+    location: Optional[str] = None
+    properties: tuple = ()
+    if_not_exists: bool = False
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class DropSchema:
+    name: str
+    if_exists: bool = False
+    drop_database: bool = False
+    cascade: bool = False
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class AlterPartitions:
+    """``ALTER TABLE t ADD [IF NOT EXISTS] PARTITION (k=v, ...) [LOCATION '...'] ...``
+    (``action`` ``add``; ``partitions`` of (((key, Literal), ...), location or None))
+    or ``ALTER TABLE t DROP [IF EXISTS] PARTITION (...), ...`` (``drop``; location None)."""
+
+    table: str
+    action: str
+    partitions: tuple
+    if_flag: bool = False
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
+class MsckRepair:
+    """``MSCK REPAIR TABLE t`` (Athena): register the Hive-style partition folders found."""
+
+    table: str
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
 class Vacuum:
     """``VACUUM [FULL | SORT ONLY | DELETE ONLY | REINDEX | RECLUSTER] [t] [TO n PERCENT] [BOOST]``.
     ``mode`` is ``FULL`` when none is written (Redshift's default); ``threshold``
@@ -609,4 +673,5 @@ class Transaction:
 Statement = Union[
     Select, SetOperation, With, Values, CreateTable, CreateTableAs, DropTable, CreateView, DropView, Insert, Copy,
     Delete, Update, Truncate, AlterTable, Explain, SetVariable, Transaction, Vacuum, Analyze,
+    CreateExternalSchema, CreateExternalTable, DropSchema, AlterPartitions, MsckRepair,
 ]

@@ -208,6 +208,122 @@ class _StatementRules(_RuleSet):
     def assignment_default(self, meta, children):
         return (children[0], ast.Default(pos=_pos(meta)))
 
+    # -- external tables ----------------------------------------------------------------
+    def create_external_schema(self, meta, children):
+        if_not_exists, name, source = children[:3]
+        return ast.CreateExternalSchema(name, source, tuple(children[3:]), if_not_exists is not None,
+                                        pos=_pos(meta))
+
+    def external_source(self, meta, children):
+        return " ".join(str(c).upper() for c in children)
+
+    def ext_database(self, meta, children):
+        return ("DATABASE", _string(children[0]))
+
+    def ext_region(self, meta, children):
+        return ("REGION", _string(children[0]))
+
+    def ext_iam_role(self, meta, children):
+        return ("IAM_ROLE", _string(children[0]))
+
+    def ext_iam_role_default(self, meta, children):
+        return ("IAM_ROLE", "default")
+
+    def ext_catalog_role(self, meta, children):
+        return ("CATALOG_ROLE", _string(children[0]))
+
+    def ext_create_database(self, meta, children):
+        return ("CREATE_DATABASE", True)
+
+    def create_external_table(self, meta, children):
+        if_not_exists, name = children[:2]
+        columns = [c for c in children[2:] if isinstance(c, tuple) and len(c) == 2 and isinstance(c[1], ast.TypeName)]
+        fields = dict(columns=tuple(columns))
+        for clause in children[2 + len(columns):]:
+            key, value, pos = clause
+            if key in fields and key not in ("row_format",):
+                raise self._error(f"{key.upper().replace('_', ' ')} given more than once", pos)
+            fields[key] = value
+        return ast.CreateExternalTable(name, **fields, if_not_exists=if_not_exists is not None, pos=_pos(meta))
+
+    def external_column(self, meta, children):
+        return (children[0], children[1])
+
+    def ext_partitioned_by(self, meta, children):
+        return ("partition_columns", tuple(children), _pos(meta))
+
+    def ext_row_delimited(self, meta, children):
+        return ("row_format", tuple(c for c in children if c is not None), _pos(meta))
+
+    def ext_row_serde(self, meta, children):
+        return ("row_format", (("SERDE", _string(children[0])),), _pos(meta))
+
+    def ext_serde_properties(self, meta, children):
+        return ("serde_properties", children[0], _pos(meta))
+
+    def ext_stored_as(self, meta, children):
+        return ("stored_as", children[0].upper(), _pos(meta))
+
+    def ext_stored_as_io(self, meta, children):
+        return ("stored_as", "INPUTFORMAT " + _string(children[0]), _pos(meta))
+
+    def ext_location(self, meta, children):
+        return ("location", _string(children[0]), _pos(meta))
+
+    def ext_table_properties(self, meta, children):
+        return ("properties", children[-1], _pos(meta))
+
+    def fields_terminated(self, meta, children):
+        return ("FIELDS", _string(children[0]))
+
+    def lines_terminated(self, meta, children):
+        return ("LINES", _string(children[0]))
+
+    def escaped_by(self, meta, children):
+        return ("ESCAPED", _string(children[0]))
+
+    def null_defined(self, meta, children):
+        return ("NULL", _string(children[0]))
+
+    def ignored_delimiter(self, meta, children):
+        return None
+
+    def property_list(self, meta, children):
+        return tuple(children)
+
+    def property(self, meta, children):
+        return (_string(children[0]), _string(children[1]))
+
+    def drop_schema(self, meta, children):
+        if_exists, name, drop_db, behavior = children
+        cascade = behavior is not None and behavior.upper() == "CASCADE"
+        return ast.DropSchema(name, if_exists is not None, drop_db is not None, cascade, pos=_pos(meta))
+
+    def drop_external_database(self, meta, children):
+        return True
+
+    def alter_add_partitions(self, meta, children):
+        name, if_not_exists = children[:2]
+        return ast.AlterPartitions(name, "add", tuple(children[2:]), if_not_exists is not None, pos=_pos(meta))
+
+    def alter_drop_partitions(self, meta, children):
+        name, if_exists = children[:2]
+        parts = tuple((spec, None) for spec in children[2:])
+        return ast.AlterPartitions(name, "drop", parts, if_exists is not None, pos=_pos(meta))
+
+    def partition_location(self, meta, children):
+        spec, location = children
+        return (spec, None if location is None else _string(location))
+
+    def partition_spec(self, meta, children):
+        return tuple(children)
+
+    def partition_value(self, meta, children):
+        return (children[0], children[1])
+
+    def msck_repair(self, meta, children):
+        return ast.MsckRepair(children[0], pos=_pos(meta))
+
     def vacuum(self, meta, children):
         mode, table, threshold, boost = children
         return ast.Vacuum(mode or "FULL", table, threshold, boost is not None, pos=_pos(meta))

@@ -55,6 +55,7 @@ class ScopeColumn:
     name: str
     type: DataType
     merged: bool = False  # the right-hand copy of a JOIN ... USING column
+    hidden: bool = False  # named only explicitly, never by SELECT * ("$path", DELETE's row id)
 
 
 class Scope:

@@ -133,8 +133,9 @@ class StatementBinder:
     def bind_insert(self, s: ast.Insert) -> BoundInsert:
         try:
             table = self.catalog.get(s.table)
-        except CatalogError as e:
-            raise self.error(CatalogError, str(e), s.pos) from None
+            self.catalog.refuse_external(table, "INSERT INTO")
+        except (CatalogError, ProgrammingError) as e:
+            raise self.error(type(e), str(e), s.pos) from None
         d = table.definition
         if s.columns:
             positions = []
@@ -175,8 +176,9 @@ class StatementBinder:
             raise self.error(BinderError, f'cannot change view "{self.catalog.normalize(name)}"', pos)
         try:
             table = self.catalog.get(name)
-        except CatalogError as e:
-            raise self.error(CatalogError, str(e), pos) from None
+            self.catalog.refuse_external(table, "UPDATE or DELETE")
+        except (CatalogError, ProgrammingError) as e:
+            raise self.error(type(e), str(e), pos) from None
         if getattr(table, "is_system_view", False):
             raise self.error(BinderError, f'cannot change system view "{self.catalog.normalize(name)}"', pos)
         return table, ast.TableName(name, alias, pos=pos)
@@ -230,6 +232,10 @@ class StatementBinder:
         except CatalogError as e:
             raise self.error(CatalogError, str(e), s.pos) from None
         table = self.catalog.get(name)
+        try:
+            self.catalog.refuse_external(table, "ALTER DISTSTYLE / DISTKEY / SORTKEY of")
+        except ProgrammingError as e:
+            raise self.error(ProgrammingError, str(e), s.pos) from None
         d = table.definition
         changes: dict = {}
         if s.diststyle is not None:

@@ -44,6 +44,7 @@ from columnar.sql.logical import (
     ValuesList,
 )
 from columnar.storage.catalog import ROWID, Catalog
+from columnar.storage.external import PSEUDO_COLUMNS
 
 class Binder(StatementBinder, AggregateBinder, WindowBinder):
     """Binds one statement. ``params`` are the values of ``?`` placeholders."""
@@ -221,7 +222,8 @@ class Binder(StatementBinder, AggregateBinder, WindowBinder):
         for it in items:
             if isinstance(it.expr, ast.Star):
                 qual = it.expr.table
-                cols = [c for c in scope.columns if (qual is None and not c.merged) or (qual is not None and c.qualifier == qual)]
+                cols = [c for c in scope.columns if not c.hidden and (
+                    (qual is None and not c.merged) or (qual is not None and c.qualifier == qual))]
                 if qual is not None and not cols:
                     raise self.error(CatalogError, f'missing FROM-clause entry for table "{qual}"', it.pos)
                 if not scope.columns and qual is None:
@@ -340,11 +342,17 @@ class Binder(StatementBinder, AggregateBinder, WindowBinder):
             qual = ref.alias or self.catalog.normalize(ref.name)
             fields = list(table.fields)
             positions = list(range(len(fields)))
+            visible = len(fields)
             if ref is getattr(self, "rowid_target", None):  # the target of a DELETE / UPDATE
                 fields.append(Field(ROWID_NAME, BIGINT))
                 positions.append(ROWID)
+            if getattr(table, "is_external", False):  # Spectrum's pseudo-columns, never in SELECT *
+                for name, (position, t) in PSEUDO_COLUMNS.items():
+                    fields.append(Field(name, t))
+                    positions.append(position)
             plan = Scan(table, positions, fields, qual)
-            return plan, bx.Scope([bx.ScopeColumn(qual, f.name, f.type) for f in fields])
+            return plan, bx.Scope([bx.ScopeColumn(qual, f.name, f.type, hidden=i >= visible)
+                                   for i, f in enumerate(fields)])
         if isinstance(ref, ast.SubqueryRef):
             sub = copy.copy(self)  # same catalog, parameters and statement clock
             sub.outer = None  # a derived table cannot see the enclosing query's columns

@@ -12,7 +12,10 @@ cannot have the same name. A view is stored as the text of its query (and
 that query parsed, an opaque object here: the binder's business, see
 :mod:`columnar.sql.bind_setops`); it is bound again each time it is used.
 
-Simplified versus Redshift: one database and one schema (``public``; a
+External schemas (``CREATE EXTERNAL SCHEMA``) hold external tables, named
+``schema.table`` (:mod:`columnar.storage.external`).
+
+Simplified versus Redshift: one database and one local schema (``public``; a
 ``public.`` prefix is accepted and ignored); no temp-table scoping; no
 dependency tracking between views and tables (every view is late-binding:
 dropping a table a view reads is allowed).
@@ -24,7 +27,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Optional
 
-from columnar.core.errors import BinderError, CatalogError
+from columnar.core.errors import BinderError, CatalogError, ProgrammingError
 from columnar.core.types import DataType, Field, TypeId
 
 
@@ -133,18 +136,22 @@ class Catalog:
         self._tables: dict[str, object] = {}
         self._virtual: dict[str, object] = {}  # system views: name -> factory() -> table
         self._views: dict[str, ViewDef] = {}  # user views (CREATE VIEW)
+        self._schemas: dict[str, object] = {}  # external schemas: name -> ExternalSchema
+        self._external: dict[str, object] = {}  # "schema.table" -> ExternalTable
         self._next_id = self.FIRST_TABLE_ID
 
     def register_virtual(self, name: str, factory) -> None:
         """A read-only relation computed when a query names it (the system views)."""
         self._virtual[name.lower()] = factory
 
-    @staticmethod
-    def normalize(name: str) -> str:
+    def normalize(self, name: str) -> str:
         if name.startswith("public."):
             name = name[len("public."):]
         if "." in name:
-            raise CatalogError(f'schema "{name.split(".")[0]}" does not exist')
+            schema = name.split(".")[0]
+            if schema in self._schemas and name.count(".") == 1:
+                return name
+            raise CatalogError(f'schema "{schema}" does not exist')
         return name
 
     def create(self, definition: TableDef, storage) -> object:
@@ -162,12 +169,14 @@ class Catalog:
             key = self.normalize(name)
         except CatalogError:
             return False
-        return key in self._tables or key in self._virtual or key in self._views
+        return key in self._tables or key in self._virtual or key in self._views or key in self._external
 
     def get(self, name: str):
         key = self.normalize(name)
         if key in self._tables:
             return self._tables[key]
+        if key in self._external:
+            return self._external[key]
         if key in self._virtual:
             return self._virtual[key]()
         if key in self._views:
@@ -180,6 +189,9 @@ class Catalog:
             raise CatalogError(f'"{key}" is a system view and cannot be dropped')
         if key in self._views:
             raise CatalogError(f'"{key}" is a view; use DROP VIEW to drop it')
+        if key in self._external:
+            del self._external[key]
+            return
         if key not in self._tables:
             raise CatalogError(f'table "{key}" does not exist')
         del self._tables[key]
@@ -214,18 +226,67 @@ class Catalog:
     def view_names(self) -> list[str]:
         return sorted(self._views)
 
+    # -- external schemas and tables ------------------------------------------------
+    def create_schema(self, schema) -> None:
+        if schema.name in self._schemas or schema.name == "public":
+            raise CatalogError(f'schema "{schema.name}" already exists')
+        self._schemas[schema.name] = schema
+
+    def schema(self, name: str):
+        return self._schemas.get(name)
+
+    def schemas(self) -> list:
+        return [self._schemas[k] for k in sorted(self._schemas)]
+
+    def drop_schema(self, name: str, cascade: bool) -> None:
+        if name not in self._schemas:
+            raise CatalogError(f'schema "{name}" does not exist')
+        inside = [k for k in self._external if k.split(".")[0] == name]
+        if inside and not cascade:
+            raise CatalogError(f'cannot drop schema {name} because other objects depend on it '
+                               f"(tables: {', '.join(sorted(inside))}); use DROP SCHEMA ... CASCADE")
+        for k in inside:
+            del self._external[k]
+        del self._schemas[name]
+
+    def create_external(self, table) -> None:
+        if table.schema not in self._schemas:
+            raise CatalogError(f'external schema "{table.schema}" does not exist')
+        if table.name in self._external:
+            raise CatalogError(f'relation "{table.name}" already exists')
+        if not table.table_id:
+            table.table_id = self._next_id
+            self._next_id += 1
+        self._external[table.name] = table
+
+    def refuse_external(self, table, action: str) -> None:
+        """Statements only local tables take (INSERT, DELETE, COPY, VACUUM ...) refuse
+        an external table by name (checklist 33: no UPDATE / DELETE on external tables)."""
+        if getattr(table, "is_external", False):
+            raise ProgrammingError(f'cannot {action} external table "{table.name}"; external tables are read '
+                                   "from their LOCATION (write files there and ADD PARTITION, or use UNLOAD)")
+
+    def external_tables(self) -> list:
+        return [self._external[k] for k in sorted(self._external)]
+
     # -- snapshots and loading -----------------------------------------------------
     def snapshot(self) -> tuple:
         """The catalog's state, every table's included, for :meth:`restore` (a failed
         statement, ROLLBACK). Cheap: tables share their column data with the snapshot."""
+        tables = {**self._tables, **self._external}
         return (dict(self._tables), dict(self._views), self._next_id,
-                {key: t.snapshot() for key, t in self._tables.items()})
+                {key: t.snapshot() for key, t in tables.items()}, dict(self._schemas), dict(self._external))
 
     def restore(self, state: tuple) -> None:
-        tables, views, next_id, table_states = state
+        tables, views, next_id, table_states, schemas, external = state
         self._tables, self._views, self._next_id = dict(tables), dict(views), next_id
-        for key, t in self._tables.items():
+        self._schemas, self._external = dict(schemas), dict(external)
+        for key, t in {**self._tables, **self._external}.items():
             t.restore(table_states[key])
+
+    def clear(self) -> None:
+        """Forget every user object (before loading a database folder's manifest)."""
+        self.restore(({}, {}, self.FIRST_TABLE_ID, {}, {}, {}))
 
     def add_loaded(self, storage, next_id: int) -> None:
         """Install a table read from a database folder (it keeps its ``table_id``)."""

@@ -60,6 +60,7 @@ import numpy as np
 from columnar.core.errors import OperationalError, ProgrammingError
 from columnar.core.types import DataType, Field, TypeId
 from columnar.storage.catalog import Catalog, DistStyle, TableDef
+from columnar.storage.external import ExternalSchema, ExternalTable, Partition
 from columnar.storage.statistics import stats_from_json, stats_to_json
 from columnar.storage.table import Part, Table
 
@@ -215,6 +216,11 @@ class Database:
                     deleted = self._read_mask(sl["deleted"], sum(rows for _, rows in sl["parts"]))
                 table.load_slice(s, parts, sl["sorted_rows"], deleted, sl.get("deleted"))
             catalog.add_loaded(table, m["next_table_id"])
+        for s in m.get("external_schemas", []):
+            catalog.create_schema(ExternalSchema(s["name"], s["source"], s["database"], s["iam_role"], s["region"],
+                                                 datetime.datetime.fromisoformat(s["created"])))
+        for t in m.get("external_tables", []):
+            catalog.create_external(_external_from_json(t))
         return list(m.get("views", []))
 
     def _loader(self, name: str):
@@ -275,12 +281,15 @@ class Database:
                 "slices": slices,
             })
         views = [{"name": v.name, "sql": v.sql, "column_names": list(v.column_names)} for v in catalog.views()]
+        schemas = [{"name": s.name, "source": s.source, "database": s.database, "iam_role": s.iam_role,
+                    "region": s.region, "created": s.created.isoformat()} for s in catalog.schemas()]
+        external = [_external_to_json(t) for t in catalog.external_tables()]
         manifest = {
             "format": FORMAT, "version": VERSION,
             "generation": 1 if self.manifest is None else self.manifest["generation"] + 1,
             "committed": datetime.datetime.now().isoformat(),
             "topology": topology_shape, "next_file": next_file, "next_table_id": catalog.next_table_id,
-            "tables": tables, "views": views,
+            "tables": tables, "views": views, "external_schemas": schemas, "external_tables": external,
         }
         tmp = self._manifest_path() + ".tmp"
         _write_bytes(tmp, json.dumps(manifest, indent=1).encode(), replace=True)
@@ -351,6 +360,28 @@ class Database:
                         problems.append(f"table {t['name']} slice {s}: deletion mask {sl['deleted']} missing or "
                                         "of the wrong size")
         return problems
+
+
+def _external_to_json(t: ExternalTable) -> dict:
+    return {
+        "schema": t.schema, "table": t.table, "table_id": t.table_id, "created": t.created.isoformat(),
+        "columns": [{"name": f.name, "type": type_to_json(f.type)} for f in t.columns],
+        "partition_columns": [{"name": f.name, "type": type_to_json(f.type)} for f in t.partition_columns],
+        "stored_as": t.stored_as, "row_format": t.row_format, "serde_properties": t.serde_properties,
+        "location": t.location, "properties": t.properties,
+        "partitions": [{"values": list(p.values), "location": p.location} for p in t.partitions],
+    }
+
+
+def _external_from_json(j: dict) -> ExternalTable:
+    def fields(items):
+        return [Field(f["name"], type_from_json(f["type"])) for f in items]
+
+    return ExternalTable(j["schema"], j["table"], fields(j["columns"]), fields(j["partition_columns"]),
+                         j["stored_as"], dict(j["row_format"]), dict(j["serde_properties"]), j["location"],
+                         dict(j["properties"]),
+                         [Partition(tuple(p["values"]), p["location"]) for p in j["partitions"]],
+                         j["table_id"], datetime.datetime.fromisoformat(j["created"]))
 
 
 def _write_bytes(path: str, payload: bytes, replace: bool = False) -> None:

@@ -1148,7 +1148,7 @@ def test_alter_table_position_on_a_later_line():
         ("ALTER TABLE t ALTER INTERLEAVED SORTKEY (a)", 21, 'unexpected "INTERLEAVED"'),
         ("ALTER TABLE t ALTER SORTKEY ()", 30, 'unexpected ")", expected identifier'),
         ("ALTER TABLE t ALTER SORTKEY", 28, "unexpected end of input"),
-        ("ALTER TABLE t DISTKEY a", 15, 'unexpected "DISTKEY", expected ALTER'),
+        ("ALTER TABLE t DISTKEY a", 15, 'unexpected "DISTKEY", expected one of ADD, ALTER, DROP'),
         ("ALTER t ALTER DISTKEY a", 7, 'unexpected "t", expected TABLE'),
     ],
 )
@@ -1183,7 +1183,7 @@ def test_alter_table_syntax_errors(sql, column, fragment):
         ("SELECT * FROM a JOIN b", 1, 23, "expected one of ON, USING"),
         ("INSERT INTO t VALUES (1", 1, 24, 'expected one of ")", ","'),
         ("SELECT a FROM t ORDER a", 1, 23, 'unexpected "a", expected BY'),
-        ("DROP t", 1, 6, 'unexpected "t", expected one of TABLE, VIEW'),
+        ("DROP t", 1, 6, 'unexpected "t", expected one of SCHEMA, TABLE, VIEW'),
         ("SELECT 1\n  UNION\n  FROM t", 3, 3, 'unexpected "FROM"'),
         ("SELECT 1 )", 1, 10, 'unexpected ")", expected end of input'),
         ("DROP TABLE t x", 1, 14, 'expected one of CASCADE, RESTRICT, ",", end of input'),
