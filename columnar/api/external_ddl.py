@@ -19,6 +19,17 @@ Behaviour (reference §6.1-6.3, checklist 33, 39, 40):
   is ``<table location>/k1=v1/k2=v2/``. A partition already registered is an
   error unless ``IF NOT EXISTS``; ``DROP PARTITION`` of an unknown one is an
   error unless ``IF EXISTS``. Nothing is read from the files.
+* Athena's ``CREATE TABLE db.t WITH (format = 'PARQUET' | 'TEXTFILE',
+  external_location = '...', partitioned_by = ARRAY['col', ...]) AS query``
+  writes the rows (one file per slice per partition, hive
+  ``k=v`` folders, as UNLOAD does) and registers the external table with its
+  partitions. Athena's rules: the default format is PARQUET; property names
+  are lower case; the partition columns are the last of the SELECT list, in
+  the ``partitioned_by`` order (our parser lower-cases unquoted names, so a
+  property name's case is not checked); the location must hold no file
+  (``HIVE_PATH_ALREADY_EXISTS``); more than 100 partitions (times buckets)
+  fail with ``HIVE_TOO_MANY_OPEN_PARTITIONS`` and write nothing. Writing to
+  ``s3://`` is not supported here (local folders only).
 * ``MSCK REPAIR TABLE`` (Athena) adds the Hive-style ``k=v`` folders found
   under LOCATION that are not registered yet, and never drops a partition
   whose folder disappeared. It returns one row per partition added
@@ -31,7 +42,7 @@ from columnar.api.result import Result
 from columnar.core.chunk import Column
 from columnar.core.errors import CatalogError, NotSupportedError, ProgrammingError
 from columnar.core.strings import StringArray
-from columnar.core.types import VARCHAR
+from columnar.core.types import VARCHAR, Field
 from columnar.sql import ast
 from columnar.sql.bind_external import bind_create_external_table, partition_value_from_text, partition_values
 from columnar.storage.external import ExternalSchema, Partition
@@ -40,6 +51,8 @@ _SOURCES = ("DATA CATALOG", "HIVE METASTORE")
 
 
 def run_external_ddl(session, stmt, binder, metrics) -> Result:
+    if isinstance(stmt, ast.AthenaCtas):
+        return _athena_ctas(session, stmt, binder, metrics)
     if isinstance(stmt, ast.CreateExternalSchema):
         return _create_schema(session, stmt, metrics)
     if isinstance(stmt, ast.CreateExternalTable):
@@ -84,6 +97,89 @@ def _create_table(session, stmt: ast.CreateExternalTable, binder, metrics) -> Re
                                    table.location)
     session.catalog.create_external(table)
     return _message(metrics, "CREATE EXTERNAL TABLE")
+
+
+_CTAS_KEYS = ("format", "external_location", "partitioned_by", "bucketed_by", "bucket_count",
+              "write_compression", "field_delimiter")
+MAX_OPEN_WRITERS = 100
+
+
+def _athena_ctas(session, stmt: ast.AthenaCtas, binder, metrics) -> Result:
+    from columnar.exec.unload import UnloadOptions, run_per_slice, write_unload
+    from columnar.storage import lake_fs
+
+    props = dict(stmt.properties)
+    for key in props:
+        if key not in _CTAS_KEYS:
+            raise ProgrammingError(f"Catalog 'awsdatacatalog' does not support table property '{key}' "
+                                   f"(known: {', '.join(_CTAS_KEYS)})")
+    fmt = str(props.get("format", "PARQUET")).upper()
+    if fmt not in ("PARQUET", "TEXTFILE"):
+        raise NotSupportedError(f"CREATE TABLE AS format '{fmt}' is not supported (use PARQUET or TEXTFILE)")
+    if "external_location" not in props:
+        raise ProgrammingError("CREATE TABLE ... WITH needs external_location (no workgroup result location here)")
+    name = stmt.name
+    if session.catalog.exists(name):
+        if stmt.if_not_exists:
+            return _message(metrics, "CREATE TABLE AS")
+        raise CatalogError(f'relation "{name}" already exists')
+    partitioned_by = [c.lower() for c in props.get("partitioned_by", ())]
+    with metrics.phase("bind"):
+        bq = binder.bind_query(stmt.query)
+    names = [n.lower() for n in bq.names]
+    if partitioned_by and names[len(names) - len(partitioned_by):] != partitioned_by:
+        raise ProgrammingError("HIVE_COLUMN_ORDER_MISMATCH: Partition keys must be the last columns in the table "
+                               f"and in the same order as the table properties: {partitioned_by}")
+    loc = lake_fs.resolve(str(props["external_location"]), s3=session.external_options["s3"])
+    if loc.uri.startswith("s3://"):
+        raise NotSupportedError("CREATE TABLE AS to an s3:// external_location is not supported yet (write to a "
+                                "local folder)")
+    if _exists(loc) and lake_fs.list_files(loc):
+        raise ProgrammingError(f"HIVE_PATH_ALREADY_EXISTS: Target directory for table '{name}' already exists: "
+                               f"{loc.uri}")
+    fields = [Field(n, f.type) for n, f in zip(names, bq.plan.schema)]
+    data_fields = fields[: len(fields) - len(partitioned_by)]
+    part_fields = fields[len(fields) - len(partitioned_by):]
+    table = bind_create_external_table(binder, ast.CreateExternalTable(
+        name, (), (), (("FIELDS", str(props.get("field_delimiter", "\x01"))),) if fmt == "TEXTFILE" else (),
+        (), fmt, loc.uri, (), pos=stmt.pos))
+    table.columns, table.partition_columns = data_fields, part_fields
+    rows = 0
+    _, physical = session._physical(bq, metrics)
+    with metrics.phase("execute"):
+        slices = run_per_slice(physical, session.topology, metrics, session.settings.threads)
+    buckets = int(props.get("bucket_count", 1)) if props.get("bucketed_by") else 1
+    if partitioned_by and _distinct_partitions(slices, len(fields) - len(partitioned_by)) * buckets > MAX_OPEN_WRITERS:
+        raise ProgrammingError(f"HIVE_TOO_MANY_OPEN_PARTITIONS: Exceeded limit of {MAX_OPEN_WRITERS} open writers "
+                               "for partitions/buckets")
+    delimiter = str(props.get("field_delimiter", "\x01"))
+    opts = (UnloadOptions(format="PARQUET", partition_by=tuple(partitioned_by)) if fmt == "PARQUET" else
+            UnloadOptions(format="TEXT", partition_by=tuple(partitioned_by), delimiter=delimiter,
+                          null_as="\\N"))  # Hive's text NULL, which the TEXTFILE reader reads back
+    with metrics.phase("write"):
+        rows, _ = write_unload(names, slices, loc.path.rstrip("/") + "/", opts)
+    if partitioned_by:
+        for found, ploc in lake_fs.list_partition_dirs(loc, partitioned_by):
+            values = tuple(partition_value_from_text(found[f.name], f) for f in part_fields)
+            table.partitions.append(Partition(values, ploc.uri))
+    session.catalog.create_external(table)
+    return Result([], [], metrics.freeze(), rowcount=rows, message="CREATE TABLE AS")
+
+
+def _exists(loc) -> bool:
+    import pyarrow.fs as pafs
+
+    return loc.fs.get_file_info(loc.path.rstrip("/")).type != pafs.FileType.NotFound
+
+
+def _distinct_partitions(slices: list, first: int) -> int:
+    keys = set()
+    for b in slices:
+        cols = [c.data.to_pylist() if hasattr(c.data, "to_pylist") else c.data.tolist() for c in b.columns[first:]]
+        valid = [c.is_valid().tolist() for c in b.columns[first:]]
+        keys.update(tuple(v if ok else None for v, ok in zip(vals, oks))
+                    for vals, oks in zip(zip(*cols), zip(*valid)))
+    return len(keys)
 
 
 def _external(session, name: str):

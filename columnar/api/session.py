@@ -186,7 +186,7 @@ class Session:
 
             return run_unload(self, stmt, metrics)
         if isinstance(stmt, (ast.CreateExternalSchema, ast.CreateExternalTable, ast.DropSchema,
-                             ast.AlterPartitions, ast.MsckRepair)):
+                             ast.AlterPartitions, ast.MsckRepair, ast.AthenaCtas)):
             from columnar.api.external_ddl import run_external_ddl
 
             return run_external_ddl(self, stmt, binder, metrics)
@@ -339,6 +339,7 @@ def _statement_kind(stmt) -> str:
         "AlterTable": "ALTER TABLE", "Vacuum": "VACUUM", "Analyze": "ANALYZE",
         "CreateExternalSchema": "CREATE EXTERNAL SCHEMA", "CreateExternalTable": "CREATE EXTERNAL TABLE",
         "DropSchema": "DROP SCHEMA", "AlterPartitions": "ALTER TABLE", "MsckRepair": "MSCK REPAIR TABLE",
+        "AthenaCtas": "CREATE TABLE AS",
     }
     return names.get(type(stmt).__name__, type(stmt).__name__.upper())
 

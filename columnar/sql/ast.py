@@ -564,6 +564,20 @@ class CreateExternalTable:
 
 
 @dataclass(frozen=True)
+class AthenaCtas:
+    """Athena's ``CREATE TABLE db.t WITH (format=..., external_location=...,
+    partitioned_by=ARRAY[...]) AS query``: writes the query's rows
+    as files and registers an external table over them. ``properties`` holds
+    (key as written, value) pairs; an ARRAY value is a tuple of strings."""
+
+    name: str
+    properties: tuple
+    query: object
+    if_not_exists: bool = False
+    pos: Pos = _pos()
+
+
+@dataclass(frozen=True)
 class DropSchema:
     name: str
     if_exists: bool = False
@@ -673,5 +687,5 @@ class Transaction:
 Statement = Union[
     Select, SetOperation, With, Values, CreateTable, CreateTableAs, DropTable, CreateView, DropView, Insert, Copy,
     Delete, Update, Truncate, AlterTable, Explain, SetVariable, Transaction, Vacuum, Analyze,
-    CreateExternalSchema, CreateExternalTable, DropSchema, AlterPartitions, MsckRepair,
+    CreateExternalSchema, CreateExternalTable, DropSchema, AlterPartitions, MsckRepair, AthenaCtas,
 ]

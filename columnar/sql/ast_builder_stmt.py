@@ -294,6 +294,22 @@ class _StatementRules(_RuleSet):
     def property(self, meta, children):
         return (_string(children[0]), _string(children[1]))
 
+    def athena_ctas(self, meta, children):
+        if_not_exists, name, props, query = children[0], children[1], tuple(children[2:-1]), children[-1]
+        return ast.AthenaCtas(name, props, query, if_not_exists is not None, pos=_pos(meta))
+
+    def ctas_property(self, meta, children):
+        return (children[0], children[1])
+
+    def ctas_string(self, meta, children):
+        return _string(children[0])
+
+    def ctas_integer(self, meta, children):
+        return int(children[0])
+
+    def ctas_array(self, meta, children):
+        return tuple(_string(c) for c in children if c is not None)
+
     def drop_schema(self, meta, children):
         if_exists, name, drop_db, behavior = children
         cascade = behavior is not None and behavior.upper() == "CASCADE"
