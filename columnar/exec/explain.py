@@ -141,7 +141,8 @@ class _RedshiftView:
         the partitions (with the filter's partition conjuncts)."""
         top = filter_op or scan
         t = scan.table
-        inner = PlanNode(f'S3 Seq Scan {t.name} location:"{t.location}" format:{t.stored_as}', top,
+        fmt = "TEXT" if t.stored_as == "TEXTFILE" else t.stored_as  # Redshift prints format:TEXT
+        inner = PlanNode(f'S3 Seq Scan {t.name} location:"{t.location}" format:{fmt}', top,
                          [f"Filter: {sql_text(filter_op.predicate)}"] if filter_op is not None else [], ops=[])
         query = PlanNode(scan.describe(), top, [], [inner], ops=[scan] + ([filter_op] if filter_op else []))
         if not t.is_partitioned:
@@ -412,8 +413,9 @@ def analyze_text(plan: PhysicalOp, steps: list, topology=None) -> str:
         lines.append(f"{_prefix(depth)}{node.label}  {node.estimate.text()}")
         step = by_op.get(id(node.top))
         seconds = sum(by_op[id(o)].seconds for o in node.ops if id(o) in by_op)
-        lines.append(pad + (_rows_text(step) if step is not None else "rows out: (not executed)")
-                     + f"  time: {seconds * 1000:.3f} ms")
+        if node.top is not None:  # (the partition pick of a Spectrum scan has no operator of its own)
+            lines.append(pad + (_rows_text(step) if step is not None else "rows out: (not executed)")
+                         + f"  time: {seconds * 1000:.3f} ms")
         moved: Counter = Counter()
         for x in node.exchanges:
             if id(x) in by_op:
@@ -436,7 +438,8 @@ def analyze_text(plan: PhysicalOp, steps: list, topology=None) -> str:
 
 
 def _scan_text(ops, by_op) -> list[str]:
-    """What a table scan read: blocks (zone maps) and ghost rows (deleted, not vacuumed)."""
+    """What a table scan read: blocks (zone maps) and ghost rows (deleted, not vacuumed);
+    for an S3 scan, partitions, files, row groups and the bytes billed."""
     out = []
     for op in ops:
         if isinstance(op, SeqScan) and id(op) in by_op and hasattr(op, "blocks"):
@@ -445,6 +448,12 @@ def _scan_text(ops, by_op) -> list[str]:
             ghosts = sum(op.rows_pre_filter.values()) - sum(op.rows_pre_user_filter.values())
             if ghosts:
                 out.append(f"ghost rows read: {ghosts}")
+        if isinstance(op, S3Scan) and id(op) in by_op and op.report:
+            r = op.report
+            if r["partitioned"]:
+                out.append(f"partitions: {r['qualified_partitions']} of {r['total_partitions']} scanned")
+            out.append(f"s3: {r['files']} files, {r['row_groups_scanned']} row groups scanned, "
+                       f"{r['row_groups_pruned']} pruned; {r['bytes']} bytes scanned")
     return out
 
 
