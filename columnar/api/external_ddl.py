@@ -28,8 +28,7 @@ Behaviour (reference §6.1-6.3, checklist 33, 39, 40):
   the ``partitioned_by`` order (our parser lower-cases unquoted names, so a
   property name's case is not checked); the location must hold no file
   (``HIVE_PATH_ALREADY_EXISTS``); more than 100 partitions (times buckets)
-  fail with ``HIVE_TOO_MANY_OPEN_PARTITIONS`` and write nothing. Writing to
-  ``s3://`` is not supported here (local folders only).
+  fail with ``HIVE_TOO_MANY_OPEN_PARTITIONS`` and write nothing.
 * ``MSCK REPAIR TABLE`` (Athena) adds the Hive-style ``k=v`` folders found
   under LOCATION that are not registered yet, and never drops a partition
   whose folder disappeared. It returns one row per partition added
@@ -131,9 +130,6 @@ def _athena_ctas(session, stmt: ast.AthenaCtas, binder, metrics) -> Result:
         raise ProgrammingError("HIVE_COLUMN_ORDER_MISMATCH: Partition keys must be the last columns in the table "
                                f"and in the same order as the table properties: {partitioned_by}")
     loc = lake_fs.resolve(str(props["external_location"]), s3=session.external_options["s3"])
-    if loc.uri.startswith("s3://"):
-        raise NotSupportedError("CREATE TABLE AS to an s3:// external_location is not supported yet (write to a "
-                                "local folder)")
     if _exists(loc) and lake_fs.list_files(loc):
         raise ProgrammingError(f"HIVE_PATH_ALREADY_EXISTS: Target directory for table '{name}' already exists: "
                                f"{loc.uri}")
@@ -156,8 +152,9 @@ def _athena_ctas(session, stmt: ast.AthenaCtas, binder, metrics) -> Result:
     opts = (UnloadOptions(format="PARQUET", partition_by=tuple(partitioned_by)) if fmt == "PARQUET" else
             UnloadOptions(format="TEXT", partition_by=tuple(partitioned_by), delimiter=delimiter,
                           null_as="\\N"))  # Hive's text NULL, which the TEXTFILE reader reads back
+    opts.s3 = session.external_options["s3"]
     with metrics.phase("write"):
-        rows, _ = write_unload(names, slices, loc.path.rstrip("/") + "/", opts)
+        rows, _ = write_unload(names, slices, loc.uri.rstrip("/") + "/", opts)
     if partitioned_by:
         for found, ploc in lake_fs.list_partition_dirs(loc, partitioned_by):
             values = tuple(partition_value_from_text(found[f.name], f) for f in part_fields)

@@ -22,6 +22,7 @@ _QUERIES = (ast.Select, ast.SetOperation, ast.With, ast.Values)
 def run_unload(session, stmt: ast.Unload, metrics) -> Result:
     """Run ``UNLOAD ('query') TO 'folder/prefix' ...`` in ``session``."""
     opts = UnloadOptions.from_statement(stmt.format, stmt.options)
+    opts.s3 = session.external_options["s3"]
     text = stmt.query_text
     try:
         query = parse_one(text)

@@ -22,6 +22,11 @@ Role: the execution half of ``UNLOAD ('select ...') TO 'folder/prefix' ...``
 Formats: PARQUET (pyarrow, SNAPPY), CSV (``"``-quoted when needed) and the
 default TEXT (delimited, unquoted; default delimiter ``|``). NULL is written
 as the NULL AS string, empty by default.
+
+The target is a local folder or an ``s3://bucket/prefix`` (written through
+the LOCATION resolver's file system, :mod:`columnar.storage.lake_fs`, with
+the connection's S3 options); either way, existing files under the prefix
+make UNLOAD fail unless ALLOWOVERWRITE or CLEANPATH.
 """
 
 from __future__ import annotations
@@ -78,6 +83,7 @@ class UnloadOptions:
     header: bool = False
     delimiter: str | None = None
     null_as: str = ""
+    s3: dict | None = None  # endpoint / credentials for an s3:// target (else the environment)
 
     @classmethod
     def from_statement(cls, fmt: str, options) -> "UnloadOptions":
@@ -120,13 +126,18 @@ def write_unload(names: list[str], slices: list[Batch], target: str, opts: Unloa
     """
     from columnar.storage.arrow_convert import columns_to_table  # pyarrow loads on first use
 
-    folder, prefix = os.path.split(os.fspath(target))
-    folder = folder or "."
-    existing = _existing_files(folder, prefix)
+    target = os.fspath(target)
+    if target.startswith("s3://"):
+        folder, prefix = target.rsplit("/", 1)
+        out = _S3Folder(folder, opts.s3)
+    else:
+        folder, prefix = os.path.split(target)
+        out = _LocalFolder(folder or ".")
+    existing = out.existing(prefix)
     if existing:
         if opts.clean_path:
             for path in existing:
-                os.remove(path)
+                out.remove(path)
         elif not opts.allow_overwrite:
             raise ProgrammingError(f"{NOT_EMPTY} (destination '{target}' holds {len(existing)} file(s))")
     lowered = [n.lower() for n in names]
@@ -146,31 +157,75 @@ def write_unload(names: list[str], slices: list[Batch], target: str, opts: Unloa
         groups = [("000", concat_batches(slices))]
     ext = ".parquet" if opts.format == "PARQUET" else ""
     written, total = [], 0
-    os.makedirs(folder, exist_ok=True)
     for suffix, batch in groups:
         if len(batch) == 0:
             continue
         table = columns_to_table(list(names), list(batch.columns))
         total += table.num_rows
         for subdir, part in _partitions(table, [names[i] for i in part_idx]):
-            out_dir = os.path.join(folder, *subdir)
-            os.makedirs(out_dir, exist_ok=True)
-            path = os.path.join(out_dir, f"{prefix}{suffix}{ext}")
-            _write(part.select(keep), path, opts)
+            path = out.path(*subdir, f"{prefix}{suffix}{ext}")
+            with out.open(path) as f:
+                _write(part.select(keep), f, opts)
             written.append(path)
     return total, written
 
 
-def _existing_files(folder: str, prefix: str) -> list[str]:
-    """Files under ``folder`` (recursively, so partition folders count) whose names start with ``prefix``."""
-    if not os.path.isdir(folder):
-        if os.path.exists(folder):
-            raise OperationalError(f"UNLOAD destination folder '{folder}' is a file")
-        return []
-    found = []
-    for root, _dirs, files in os.walk(folder):
-        found.extend(os.path.join(root, f) for f in sorted(files) if f.startswith(prefix))
-    return found
+class _LocalFolder:
+    """Where UNLOAD writes on the local disk."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def existing(self, prefix: str) -> list[str]:
+        """Files under the folder (recursively, so partition folders count) whose names start with ``prefix``."""
+        if not os.path.isdir(self.folder):
+            if os.path.exists(self.folder):
+                raise OperationalError(f"UNLOAD destination folder '{self.folder}' is a file")
+            return []
+        found = []
+        for root, _dirs, files in os.walk(self.folder):
+            found.extend(os.path.join(root, f) for f in sorted(files) if f.startswith(prefix))
+        return found
+
+    def remove(self, path: str) -> None:
+        os.remove(path)
+
+    def path(self, *parts: str) -> str:
+        return os.path.join(self.folder, *parts)
+
+    def open(self, path: str):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        return open(path, "wb")
+
+
+class _S3Folder:
+    """Where UNLOAD writes in S3 (through the LOCATION resolver's file system)."""
+
+    def __init__(self, folder: str, s3: dict | None):
+        from columnar.storage import lake_fs
+
+        self.lake_fs = lake_fs
+        self.loc = lake_fs.resolve(folder + "/", s3=s3)
+        self.root = folder
+
+    def existing(self, prefix: str) -> list[str]:
+        try:
+            files = self.lake_fs.list_files(self.loc)
+        except OperationalError:
+            return []
+        return [f.uri for f in files if f.uri.rsplit("/", 1)[-1].startswith(prefix)]
+
+    def remove(self, uri: str) -> None:
+        self.loc.fs.delete_file(self._fs_path(uri))
+
+    def path(self, *parts: str) -> str:
+        return "/".join([self.root, *parts])
+
+    def open(self, uri: str):
+        return self.loc.fs.open_output_stream(self._fs_path(uri))
+
+    def _fs_path(self, uri: str) -> str:
+        return self.loc.path.rstrip("/") + uri[len(self.root):]
 
 
 def _partition_value(v) -> str:
@@ -194,11 +249,12 @@ def _partitions(table, part_names: list[str]):
         yield tuple(f"{n}={_partition_value(v)}" for n, v in zip(part_names, k)), table.take(idx)
 
 
-def _write(table, path: str, opts: UnloadOptions) -> None:
+def _write(table, f, opts: UnloadOptions) -> None:
+    """Write ``table`` to the open binary file ``f``."""
     if opts.format == "PARQUET":
         import pyarrow.parquet as pq
 
-        pq.write_table(table, path, compression="snappy")
+        pq.write_table(table, f, compression="snappy")
         return
     delim = opts.delimiter or ("," if opts.format == "CSV" else "|")
     buf = io.StringIO()
@@ -213,8 +269,7 @@ def _write(table, path: str, opts: UnloadOptions) -> None:
             buf.write(delim.join(table.column_names) + "\n")
         for row in zip(*(c.to_pylist() for c in table.columns)):
             buf.write(delim.join(opts.null_as if v is None else _text(v) for v in row) + "\n")
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write(buf.getvalue())
+    f.write(buf.getvalue().encode("utf-8"))
 
 
 def _text(v) -> str:
