@@ -93,7 +93,7 @@ def _create_table(session, stmt: ast.CreateExternalTable, binder, metrics) -> Re
     table.location = lake_fs.resolve(table.location, s3=session.external_options["s3"]).uri
     if projection_enabled(table.properties):
         Projection.from_properties(table.properties, [(f.name, f.type) for f in table.partition_columns],
-                                   table.location)
+                                   table.location, table=table.name)
     session.catalog.create_external(table)
     return _message(metrics, "CREATE EXTERNAL TABLE")
 
@@ -130,7 +130,7 @@ def _athena_ctas(session, stmt: ast.AthenaCtas, binder, metrics) -> Result:
         raise ProgrammingError("HIVE_COLUMN_ORDER_MISMATCH: Partition keys must be the last columns in the table "
                                f"and in the same order as the table properties: {partitioned_by}")
     loc = lake_fs.resolve(str(props["external_location"]), s3=session.external_options["s3"])
-    if _exists(loc) and lake_fs.list_files(loc):
+    if lake_fs.exists(loc) and lake_fs.list_files(loc):
         raise ProgrammingError(f"HIVE_PATH_ALREADY_EXISTS: Target directory for table '{name}' already exists: "
                                f"{loc.uri}")
     fields = [Field(n, f.type) for n, f in zip(names, bq.plan.schema)]
@@ -161,12 +161,6 @@ def _athena_ctas(session, stmt: ast.AthenaCtas, binder, metrics) -> Result:
             table.partitions.append(Partition(values, ploc.uri))
     session.catalog.create_external(table)
     return Result([], [], metrics.freeze(), rowcount=rows, message="CREATE TABLE AS")
-
-
-def _exists(loc) -> bool:
-    import pyarrow.fs as pafs
-
-    return loc.fs.get_file_info(loc.path.rstrip("/")).type != pafs.FileType.NotFound
 
 
 def _distinct_partitions(slices: list, first: int) -> int:

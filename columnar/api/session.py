@@ -125,6 +125,7 @@ class Session:
     # -- dispatch -------------------------------------------------------------------
     def _dispatch(self, stmt, sql, params, metrics) -> Result:
         binder = Binder(self.catalog, params, sql)
+        binder.pseudo_columns = self.settings.spectrum_enable_pseudo_columns
         if isinstance(stmt, (ast.Select, ast.SetOperation, ast.With, ast.Values)):
             with metrics.phase("bind"):
                 bq = binder.bind_query(stmt)

@@ -18,6 +18,8 @@ analyze_threshold_percent  10       ANALYZE skips a table whose rows changed
                                     since its last ANALYZE are below this
                                     percent (0 to 100; 0: always analyze), as
                                     in Redshift (:mod:`columnar.api.analyze`)
+spectrum_enable_pseudo_    true     whether external tables offer the pseudo-
+columns                             columns ``"$path"`` and ``"$size"``
 =========================  =======  ============================================
 
 Redshift session parameters that only matter on a real cluster
@@ -44,6 +46,7 @@ class Settings:
     auto_all_max_rows: int = 1000
     block_bytes: int = 1 << 20  # size of one column block (fixed per connection: connect(block_bytes=))
     analyze_threshold_percent: float = 10.0  # ANALYZE skips tables changed by less (columnar.api.analyze)
+    spectrum_enable_pseudo_columns: bool = True  # "$path" / "$size" of external tables
 
     def set(self, name: str, value) -> None:
         key = name.lower()
@@ -71,5 +74,10 @@ class Settings:
             if not 0.0 <= f <= 100.0:
                 raise ProgrammingError(f'parameter "{key}" must be between 0 and 100')
             self.analyze_threshold_percent = f
+        elif key == "spectrum_enable_pseudo_columns":
+            text = str(value).lower()
+            if text not in ("true", "false", "on", "off", "1", "0"):
+                raise ProgrammingError(f'parameter "{key}" requires a Boolean value')
+            self.spectrum_enable_pseudo_columns = text in ("true", "on", "1")
         elif key not in _IGNORED:
             raise ProgrammingError(f'unrecognized configuration parameter "{name}"')

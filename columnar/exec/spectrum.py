@@ -81,7 +81,7 @@ def _candidates(table: ExternalTable, conjuncts_: list, positions: dict) -> list
     if not projection_enabled(table.properties):
         return list(table.partitions)
     proj = Projection.from_properties(table.properties, [(f.name, f.type) for f in table.partition_columns],
-                                      table.location)
+                                      table.location, table=table.name)
     constraints: dict = {f.name: None for f in table.partition_columns}
     for c in conjuncts_:
         got = _equality_values(c, positions)

@@ -346,7 +346,8 @@ class Binder(StatementBinder, AggregateBinder, WindowBinder):
             if ref is getattr(self, "rowid_target", None):  # the target of a DELETE / UPDATE
                 fields.append(Field(ROWID_NAME, BIGINT))
                 positions.append(ROWID)
-            if getattr(table, "is_external", False):  # Spectrum's pseudo-columns, never in SELECT *
+            if getattr(table, "is_external", False) and getattr(self, "pseudo_columns", True):
+                # Spectrum's pseudo-columns, never in SELECT * (SET spectrum_enable_pseudo_columns)
                 for name, (position, t) in PSEUDO_COLUMNS.items():
                     fields.append(Field(name, t))
                     positions.append(position)

@@ -154,8 +154,15 @@ class Catalog:
             raise CatalogError(f'schema "{schema}" does not exist')
         return name
 
+    def _local_name(self, name: str) -> str:
+        key = self.normalize(name)
+        if "." in key:
+            raise CatalogError(f'cannot create a local object in external schema "{key.split(".")[0]}": '
+                               "external schemas hold only external tables")
+        return key
+
     def create(self, definition: TableDef, storage) -> object:
-        key = self.normalize(definition.name)
+        key = self._local_name(definition.name)
         if key in self._tables or key in self._virtual or key in self._views:
             raise CatalogError(f'relation "{key}" already exists')
         if hasattr(storage, "table_id"):
@@ -199,7 +206,7 @@ class Catalog:
     # -- views ------------------------------------------------------------------
     def create_view(self, view: ViewDef, replace: bool = False) -> ViewDef:
         """Store ``view``; with ``replace``, an existing view of that name is replaced."""
-        key = self.normalize(view.name)
+        key = self._local_name(view.name)
         if key in self._tables or key in self._virtual:
             raise CatalogError(f'"{key}" is not a view' if replace else f'relation "{key}" already exists')
         if key in self._views and not replace:

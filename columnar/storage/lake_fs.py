@@ -254,6 +254,11 @@ def _s3_filesystem(endpoint_url: str | None, access_key: str | None, secret_key:
 # ----------------------------------------------------------------------------- listing
 
 
+def exists(loc: Location) -> bool:
+    """Whether anything is at ``loc`` (an S3 prefix exists when an object is under it)."""
+    return _info(loc.fs, loc.path, loc.uri).type != pafs.FileType.NotFound
+
+
 def list_files(loc: Location) -> list[FileInfo]:
     """The data files under ``loc`` (Spectrum's rules, see the module doc).
 

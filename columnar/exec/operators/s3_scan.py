@@ -30,7 +30,6 @@ from __future__ import annotations
 import time
 
 from columnar.core.chunk import Batch, empty_batch
-from columnar.core.errors import OperationalError
 from columnar.exec.operators.base import ANY, ExecContext, Partitioned, PhysicalOp
 from columnar.exec.spectrum import choose_partitions, constant
 from columnar.kernels.columns import concat_columns
@@ -65,13 +64,8 @@ class S3Scan(PhysicalOp):
         files = []  # (partition, FileInfo, fs)
         for part in choice.chosen:
             loc = lake_fs.resolve(part.location, s3=self.options.get("s3"))
-            try:
-                listed = lake_fs.list_files(loc)
-            except OperationalError:
-                if choice.partitioned:
-                    continue  # a partition whose folder is gone reads as empty (projection: never written)
-                raise
-            files += [(part, f, loc.fs) for f in listed]
+            if lake_fs.exists(loc):  # no such folder reads as empty, as an S3 prefix without objects does
+                files += [(part, f, loc.fs) for f in lake_fs.list_files(loc)]
         n_data = len(table.columns)
         needed = sorted({c for c in self.columns if 0 <= c < n_data})
         rf = table.row_format

@@ -5,13 +5,19 @@ join; this rule turns the two-sided conjunct into the join's condition (the
 cross join becomes an inner join) and pushes ``a.y > 5`` down onto ``a``.
 For outer joins only the safe moves are made: a WHERE conjunct on the
 preserved side of a LEFT/RIGHT join, and an ON conjunct on the other side.
+
+A conjunct also passes a projection (a derived table, a CTE, a view) when
+every column it reads is a plain column of the projection's input, so
+``SELECT * FROM (SELECT * FROM t) x WHERE x.a > 5`` still reaches the scan of
+``t`` (zone maps, Spectrum partition pruning). Computed columns stay above:
+moving ``RANDOM() < 0.5`` would evaluate it twice.
 """
 
 from __future__ import annotations
 
-from columnar.sql.expr import columns_used
+from columnar.sql.expr import ColumnIndex, columns_used
 from columnar.sql.logical import SEMI_KINDS, Aggregate, EnforceSingleRow, Filter, Join, Limit, LogicalPlan, Project, SetOp, Sort, Window
-from columnar.sql.rewrite import conjunction, conjuncts, shift_columns
+from columnar.sql.rewrite import conjunction, conjuncts, remap_columns, shift_columns
 
 
 def push_down_filters(plan: LogicalPlan) -> LogicalPlan:
@@ -23,6 +29,8 @@ def push_down_filters(plan: LogicalPlan) -> LogicalPlan:
             return _into_join(child, conjuncts(plan.predicate))
         if isinstance(child, SetOp):
             return _into_set_op(child, plan.predicate)
+        if isinstance(child, Project):
+            return _through_project(child, conjuncts(plan.predicate))
         return Filter(child, plan.predicate)
     if isinstance(plan, Join):
         join = Join(push_down_filters(plan.left), push_down_filters(plan.right), plan.kind, plan.condition)
@@ -34,6 +42,15 @@ def push_down_filters(plan: LogicalPlan) -> LogicalPlan:
     if isinstance(plan, SetOp):
         plan.left, plan.right = push_down_filters(plan.left), push_down_filters(plan.right)
     return plan
+
+
+def _through_project(project: Project, where: list) -> LogicalPlan:
+    plain = {i: e.index for i, e in enumerate(project.exprs) if isinstance(e, ColumnIndex)}
+    below = [remap_columns(c, plain) for c in where if columns_used(c) and columns_used(c) <= set(plain)]
+    above = [c for c in where if not (columns_used(c) and columns_used(c) <= set(plain))]
+    if below:
+        project.input = push_down_filters(Filter(project.input, conjunction(below)))
+    return Filter(project, conjunction(above)) if above else project
 
 
 def _into_set_op(setop: SetOp, predicate) -> LogicalPlan:
