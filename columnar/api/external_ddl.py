@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from columnar.api.result import Result
 from columnar.core.chunk import Column
-from columnar.core.errors import CatalogError, NotSupportedError, ProgrammingError
+from columnar.core.errors import CatalogError, NotSupportedError, OperationalError, ProgrammingError
 from columnar.core.strings import StringArray
 from columnar.core.types import VARCHAR, Field
 from columnar.sql import ast
@@ -217,6 +217,8 @@ def _msck_repair(session, stmt: ast.MsckRepair, metrics) -> Result:
     if not table.is_partitioned:
         raise ProgrammingError(f'table "{table.name}" is not partitioned')
     root = lake_fs.resolve(table.location, s3=session.external_options["s3"])
+    if not root.uri.startswith("s3://") and not lake_fs.exists(root):
+        raise OperationalError(f"MSCK REPAIR TABLE {table.name}: LOCATION {root.uri} does not exist")
     keys = [f.name for f in table.partition_columns]
     added = []
     for found, loc in lake_fs.list_partition_dirs(root, keys):

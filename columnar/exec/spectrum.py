@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from columnar.core.chunk import Batch, Column
+from columnar.core.errors import OperationalError
 from columnar.core.strings import StringArray
 from columnar.core.types import DataType, physical_dtype
 from columnar.exec.const_column import ConstColumn
@@ -159,3 +160,8 @@ def bill_external_scans(plan, metrics) -> None:
             metrics.add("external_cost_usd", charge(metrics.counts.get("external_bytes_scanned", 0)))
             return
         stack.extend(op.children)
+
+
+def missing_folder(table: str, uri: str) -> OperationalError:
+    return OperationalError(f"LOCATION {uri} of external table {table} does not exist (a folder on this machine: "
+                            "create it, or fix the LOCATION)")

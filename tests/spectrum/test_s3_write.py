@@ -63,3 +63,9 @@ def test_athena_ctas_to_s3(db):
     assert r.metrics.partitions_scanned == 1 and r.metrics.partitions_pruned == 2
     with pytest.raises(columnar.ProgrammingError, match="HIVE_PATH_ALREADY_EXISTS"):
         db.sql(f"CREATE TABLE lake.c2 WITH (external_location = 's3://{BUCKET}/ctas/') AS SELECT k FROM o")
+
+
+def test_an_s3_prefix_without_objects_is_empty(db):
+    db.sql(f"CREATE EXTERNAL TABLE lake.nothing (k INT) STORED AS PARQUET LOCATION 's3://{BUCKET}/never/'")
+    r = db.sql("SELECT COUNT(*) FROM lake.nothing")
+    assert r.fetchall() == [(0,)] and r.metrics.files_scanned == 0

@@ -13,6 +13,11 @@ here:
 3. add the partition columns (constant per partition) and the pseudo-columns
    ``"$path"`` / ``"$size"`` (constant per file).
 
+A missing folder: an S3 prefix holding no object is simply empty (S3 has no
+folders), and so is a partition folder never written (partition projection
+generates many); but the LOCATION of an unpartitioned table on this machine
+that does not exist is most likely a typo: a clear error.
+
 The filter above the scan still applies to every row, so pruning never
 changes an answer. What was read is counted for the bill and the system
 views: partitions scanned / pruned, files, row groups scanned / pruned,
@@ -31,7 +36,7 @@ import time
 
 from columnar.core.chunk import Batch, empty_batch
 from columnar.exec.operators.base import ANY, ExecContext, Partitioned, PhysicalOp
-from columnar.exec.spectrum import choose_partitions, constant
+from columnar.exec.spectrum import choose_partitions, constant, missing_folder
 from columnar.kernels.columns import concat_columns
 from columnar.storage.external import PATH_COLUMN, SIZE_COLUMN
 
@@ -64,8 +69,11 @@ class S3Scan(PhysicalOp):
         files = []  # (partition, FileInfo, fs)
         for part in choice.chosen:
             loc = lake_fs.resolve(part.location, s3=self.options.get("s3"))
-            if lake_fs.exists(loc):  # no such folder reads as empty, as an S3 prefix without objects does
+            if lake_fs.exists(loc):
                 files += [(part, f, loc.fs) for f in lake_fs.list_files(loc)]
+            elif not choice.partitioned and not loc.uri.startswith("s3://"):
+                raise missing_folder(table.name, loc.uri)
+            # else: an S3 prefix without objects, or a partition never written, reads as empty
         n_data = len(table.columns)
         needed = sorted({c for c in self.columns if 0 <= c < n_data})
         rf = table.row_format
