@@ -33,6 +33,12 @@ Behaviour (reference §6.1-6.3, checklist 33, 39, 40):
   under LOCATION that are not registered yet, and never drops a partition
   whose folder disappeared. It returns one row per partition added
   (``Repair: Added partition to metastore t:year=2020/month=1``).
+
+Simplified versus Redshift: apart from CREATE EXTERNAL TABLE, which refuses to
+run inside a transaction block, these statements are transactional here (a
+ROLLBACK undoes an ADD PARTITION); in Redshift the data catalog is outside the
+transaction. Views over external tables need no ``WITH NO SCHEMA BINDING``
+(every view is late-binding here, and the clause is not parsed).
 """
 
 from __future__ import annotations
