@@ -183,7 +183,6 @@ class Binder(StatementBinder, AggregateBinder, WindowBinder):
         all_names = names + [f"?order{i}" for i in range(hidden)]
         plan = Project(plan, exprs, [Field(n, e.type) for n, e in zip(all_names, exprs)])
         if s.distinct:
-            n = len(exprs)
             plan = Aggregate(plan, [ColumnIndex(i, e.type, names[i]) for i, e in enumerate(exprs)], [], list(plan.schema))
         if keys:
             plan = Sort(plan, keys)

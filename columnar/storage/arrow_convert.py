@@ -54,7 +54,7 @@ from columnar.core.errors import ConversionError, NumericOverflowError, Programm
 from columnar.core.strings import DictArray, StringArray, concat_string_arrays
 from columnar.core.types import DATE, DataType, TypeId, physical_dtype
 from columnar.storage.arrow_export import column_to_arrow, columns_to_table
-from columnar.storage.arrow_parse import _first_failing_row, _parse_text
+from columnar.storage.arrow_parse import _parse_text
 from columnar.storage.arrow_strings import _dict_column, _string_array, _to_strings, _try_dictionary_encode
 from columnar.storage.arrow_types import _is_text, arrow_type_to_sql
 from columnar.storage.arrow_values import (
@@ -66,7 +66,6 @@ __all__ = [
     "arrow_to_column", "arrow_type_to_sql", "column_to_arrow", "columns_to_table", "concat_columns",
     "table_to_columns", "to_arrow_table_any",
 ]
-# Also re-exported for columnar.storage.loader: _first_failing_row.
 
 _US_PER_DAY = 86_400_000_000
 

@@ -73,7 +73,8 @@ from columnar.core.errors import (
     ConversionError, IntegrityError, NumericOverflowError, OperationalError, ProgrammingError,
 )
 from columnar.core.types import Field, TypeId
-from columnar.storage.arrow_convert import _first_failing_row, arrow_to_column, concat_columns
+from columnar.storage.arrow_convert import arrow_to_column, concat_columns
+from columnar.storage.arrow_parse import _first_failing_row
 
 _HIDDEN_PREFIXES = (".", "_", "#")
 SCAN_BLOCK = 1 << 14  # rows re-converted at a time while looking for more bad rows

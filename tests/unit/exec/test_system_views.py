@@ -96,7 +96,7 @@ def test_key_tables_collocate_equal_values():
     db.execute("TRUNCATE k1")
     db.execute("TRUNCATE k2")
     db.execute(f"INSERT INTO k1 VALUES {_values(N_ROWS)}")
-    db.execute(f"INSERT INTO k2 SELECT k, 'y' FROM k1")
+    db.execute("INSERT INTO k2 SELECT k, 'y' FROM k1")
     assert _slice_rows(db, "k1") == _slice_rows(db, "k2")
     assert db.sql("SELECT diststyle FROM svv_table_info WHERE \"table\" = 'k2'").fetchone()[0] == "KEY(k)"
 
