@@ -26,6 +26,8 @@ lint: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -p no:cacheprovider tests columnar --doctest-modules --ignore=columnar/kernels
+	# the teaching notebooks, executed top to bottom (their assert cells check the counters they show)
+	$(PY) -m pytest -q -p no:cacheprovider --nbmake notebooks
 	# the kernels once more as plain Python: their non-compiled reading must be right too
 	NUMBA_DISABLE_JIT=1 $(PY) -m pytest -q -p no:cacheprovider tests/unit/kernels
 

@@ -21,9 +21,11 @@ The conjuncts (``AND``) of these forms restrict a column (recognised by
 ``col`` must be the bare column, of the constant's type family (integers,
 floats, strings; DATE, TIMESTAMP and DECIMAL only with the same type, as their
 constants are physical values: days, microseconds, scaled integers). A
-function or cast of the column (``CAST(col AS BIGINT) > 5``, ``col + 1 > 5``;
-the binder also casts a SMALLINT compared with an INTEGER) does not prune, as in
-Redshift. ``<>``, ``NOT IN``, ``LIKE``, comparisons with NULL and an ``OR``
+function or a cast written in the query (``CAST(col AS BIGINT) > 5``,
+``col + 1 > 5``) does not prune, as in Redshift; but the widening cast the
+binder adds to match a literal's type (``dec_10_2_col > 900`` compares as
+DECIMAL(12,2), ``int_col > 2.5`` as DECIMAL) is seen through
+(:func:`columnar.sql.estimates.conjunct_range`): the user wrote no cast. ``<>``, ``NOT IN``, ``LIKE``, comparisons with NULL and an ``OR``
 with a branch that does not restrict the column are ignored: they never
 restrict, so pruning stays conservative.
 

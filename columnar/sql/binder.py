@@ -492,7 +492,8 @@ class Binder(StatementBinder, AggregateBinder, WindowBinder):
             t = type_from_name(node.type.name, node.type.params)
             if x.type.id is TypeId.INTERVAL:
                 raise err(BinderError, f"cannot cast type interval to {t.sql().lower()}")
-            return bx.cast_to(x, t)
+            out = bx.cast_to(x, t)
+            return Cast(out.operand, out.type, explicit=True) if isinstance(out, Cast) else out
         if isinstance(node, ast.Extract):
             return bf.extract(node.field, rec(node.operand), err)
         if isinstance(node, ast.FunctionCall):

@@ -52,7 +52,7 @@ from __future__ import annotations
 from typing import Callable
 
 from columnar.core.types import DataType
-from columnar.sql.expr import Binary, BoundExpr, ColumnIndex, Const, InList, IsNull
+from columnar.sql.expr import Binary, BoundExpr, Cast, ColumnIndex, Const, InList, IsNull
 from columnar.sql.rewrite import conjuncts
 from columnar.storage.pruning import ColumnRange
 from columnar.storage.statistics import ranges_selectivity, selectivity
@@ -119,8 +119,12 @@ def conjunct_range(c: BoundExpr, columns: list):
     """``(table column, ColumnRange -> ColumnRange)`` for a recognised conjunct, else None."""
     if isinstance(c, Binary) and c.op in _FLIP:
         left, right, op = c.left, c.right, c.op
-        if isinstance(left, Const) and isinstance(right, ColumnIndex):
+        if isinstance(left, Const) and not isinstance(right, Const):
             left, right, op = right, left, _FLIP[op]
+        if isinstance(left, Cast) and isinstance(right, Const):
+            unwrapped = _widened(left, right, op)
+            if unwrapped is not None:
+                left, right, op = unwrapped
         if isinstance(left, ColumnIndex) and isinstance(right, Const):
             col, v = _table_column(left, columns), _value(left.type, right)
             if col is not None and v is not None:
@@ -136,6 +140,34 @@ def conjunct_range(c: BoundExpr, columns: list):
         col = _table_column(c.operand, columns)
         if col is not None:
             return col, lambda r: r.with_null_only()
+    return None
+
+
+def _widened(cast: Cast, const: Const, op: str):
+    """``CAST(col AS wider) op const`` as ``col op' const'`` when the cast only widens an
+    integer or DECIMAL column (order-preserving, exact): the binder widens a column to
+    the type of the literal it is compared with (``dec_10_2 > 900`` compares as
+    DECIMAL(12,2)), and that must not cost the zone maps. A constant that falls between
+    two values of the column becomes the nearest bound (``int_col > 2.5`` is
+    ``int_col >= 3``); ``=`` such a constant is left alone. A cast written in the query
+    is not unwrapped. None when not applicable."""
+    col, src, dst = cast.operand, cast.operand.type, cast.type
+    if cast.explicit:  # a cast the user wrote defeats pruning, as in Redshift (checklist 20)
+        return None
+    if not isinstance(col, ColumnIndex) or const.value is None or isinstance(const.value, bool):
+        return None
+    if not ((src.is_integer or src.is_decimal) and (dst.is_integer or dst.is_decimal)):
+        return None
+    shift = (dst.scale if dst.is_decimal else 0) - (src.scale if src.is_decimal else 0)
+    if shift < 0 or not isinstance(const.value, int):
+        return None
+    q, rem = divmod(const.value, 10 ** shift)
+    if rem == 0:
+        return col, Const(q, src), op
+    if op in (">", ">="):  # q < c < q + 1 (in column units): col > c  <=>  col >= q + 1
+        return col, Const(q + 1, src), ">="
+    if op in ("<", "<="):
+        return col, Const(q, src), "<="
     return None
 
 

@@ -143,6 +143,7 @@ class Case(BoundExpr):
 class Cast(BoundExpr):
     operand: BoundExpr
     type: DataType
+    explicit: bool = False  # written in the query (CAST / ::), not added by the binder to match types
 
     def children(self):
         return (self.operand,)
