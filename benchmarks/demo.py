@@ -1,52 +1,54 @@
-"""The main job, for now: load generated TPC-H data into a simulated Redshift
-cluster under each distribution layout and show what each query moved.
+"""The main job (``make demo``): TPC-H scale 0.1 under every layout on a 2x2 cluster.
 
-Run with ``make demo`` (``python -m benchmarks.demo``). Environment: COLUMNAR_DEMO_SF (default 0.1).
-The distribution-style benchmark of issue #7 replaces this script.
+    python -m benchmarks.demo [--scale 0.1] [--runs 3] [--out benchmarks/results/demo]
+
+Runs the distribution benchmark (:mod:`benchmarks.suite`) on TPC-H at scale
+0.1, on a simulated 2-node x 2-slice cluster, under the five layouts of
+:mod:`benchmarks.layouts` (all EVEN, all AUTO, facts KEY with ALL dimensions,
+the same with date sort keys, facts on a poor key), 22 queries each, and prints
+the per-layout summary table and what it shows; the full report
+(``report.md``), the results table (CSV and Parquet) and the charts go to
+``benchmarks/results/demo/`` (git-ignored). The TPC-H files are generated once
+with tpchgen-cli into ``.data/``. It takes well under a minute on two cores
+once the kernels are compiled (numba caches them); larger scales, other
+clusters and SSB by option here or with ``python -m benchmarks``.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import time
+import sys
 from pathlib import Path
 
-import columnar
-from benchmarks.tpch import queries
-from columnar.testing import tpch
+from benchmarks import report
+from benchmarks.__main__ import print_summary
+from benchmarks.suite import Cluster, SuiteConfig, run
+from benchmarks.workloads import DATA_ROOT
+from benchmarks.workloads import workload as get_workload
 
-QUERIES = {name: sql for name, sql in queries().items() if name in ("q01", "q03", "q05", "q06")}
-
-SF = float(os.environ.get("COLUMNAR_DEMO_SF", "0.1"))
-DATA = Path(__file__).resolve().parent.parent / ".data" / f"tpch-sf{SF:g}"
+OUT = Path(__file__).resolve().parent / "results" / "demo"
 
 
-def main() -> None:
-    print(f"Generating TPC-H scale {SF:g} into {DATA} (tpchgen-cli) ...")
-    tpch.generate(SF, DATA)
-    summary = []
-    for layout in ("key", "even", "all"):
-        db = columnar.connect(nodes=2, slices_per_node=2)
-        t0 = time.perf_counter()
-        tpch.load(db, DATA, layout)
-        print(f"\n=== layout {layout!r}: loaded 8 tables in {time.perf_counter() - t0:.1f} s on a 2x2 cluster ===")
-        print(db.sql('SELECT "table", diststyle, sortkey1, size, tbl_rows, skew_rows '
-                     "FROM svv_table_info ORDER BY tbl_rows DESC"))
-        for name, sql in QUERIES.items():
-            t0 = time.perf_counter()
-            r = db.sql(sql)
-            secs = time.perf_counter() - t0
-            m = r.metrics
-            if layout == "key":
-                print(f"\n-- {name}")
-                print(r)
-                print(db.explain(sql))
-            summary.append((layout, name, len(r), m.rows_redistributed, m.rows_broadcast, m.rows_to_leader, secs))
-    print("\n=== data movement per query and layout (rows) ===")
-    print(f"{'layout':<7}{'query':<6}{'rows':>6}{'redistributed':>15}{'broadcast':>11}{'to leader':>11}{'seconds':>9}")
-    for layout, name, n, red, bc, lead, secs in summary:
-        print(f"{layout:<7}{name:<6}{n:>6}{red:>15}{bc:>11}{lead:>11}{secs:>9.3f}")
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.demo", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scale", type=float, default=float(os.environ.get("COLUMNAR_DEMO_SF", "0.1")))
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--workload", choices=("tpch", "ssb"), default="tpch")
+    ap.add_argument("--cluster", default="2x2")
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--data-dir", type=Path, default=DATA_ROOT, help="where generated Parquet files are cached")
+    args = ap.parse_args(argv)
+    config = SuiteConfig(workloads=(args.workload,), scale=args.scale, clusters=(Cluster.parse(args.cluster),),
+                         runs=args.runs, data_root=args.data_dir)
+    print(f"{get_workload(args.workload).title} scale {args.scale:g} on a {args.cluster} cluster under every layout "
+          f"(data cached in {args.data_dir}, report in {args.out})", flush=True)
+    result = run(config)
+    paths = report.write(result, args.out)
+    print()
+    print_summary(result, paths)
+    return 0 if all(q["answer_ok"] for q in result.queries) else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
