@@ -19,6 +19,9 @@ by the network model when a join or aggregate redistributes rows on a key.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from columnar.core.chunk import Column
@@ -69,6 +72,10 @@ def even_slices(n_rows: int, first_row_id: int, n_slices: int) -> np.ndarray:
     return (np.arange(first_row_id, first_row_id + n_rows, dtype=np.int64)) % n_slices
 
 
+#: Loads of at least this many rows gather their columns on several threads.
+PARALLEL_GATHER_ROWS = 100_000
+
+
 def split_by_slice(columns: list[Column], slices: np.ndarray, n_slices: int,
                    within: np.ndarray | None = None) -> list[list[Column] | None]:
     """Partition rows by their slice id; None for slices that get no rows.
@@ -82,11 +89,20 @@ def split_by_slice(columns: list[Column], slices: np.ndarray, n_slices: int,
         order = within[np.argsort(slices[within], kind="stable")]
     counts = np.bincount(slices, minlength=n_slices)
     bounds = np.concatenate(([0], np.cumsum(counts)))
-    out: list[list[Column] | None] = []
-    for s in range(n_slices):
-        if counts[s] == 0:
-            out.append(None)
-            continue
-        idx = order[bounds[s] : bounds[s + 1]]
-        out.append([take(c, idx) for c in columns])
+    jobs = [(s, i) for s in range(n_slices) if counts[s] for i in range(len(columns))]
+
+    def gather(job):
+        s, i = job
+        return take(columns[i], order[bounds[s]: bounds[s + 1]])
+
+    if len(order) >= PARALLEL_GATHER_ROWS and len(jobs) > 1:  # the gathers release the GIL
+        with ThreadPoolExecutor(min(os.cpu_count() or 1, len(jobs))) as pool:
+            gathered = list(pool.map(gather, jobs))
+    else:
+        gathered = [gather(j) for j in jobs]
+    out: list[list[Column] | None] = [None] * n_slices
+    for (s, i), col in zip(jobs, gathered):
+        if out[s] is None:
+            out[s] = []
+        out[s].append(col)
     return out
