@@ -24,6 +24,7 @@ pushes down to the scan (the subquery case included).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,7 @@ import numpy as np
 from columnar.core.chunk import Batch, Column
 from columnar.core.errors import OperationalError
 from columnar.core.strings import StringArray
+from columnar.core.temporal import date_to_days, days_to_date
 from columnar.core.types import DataType, physical_dtype
 from columnar.exec.const_column import ConstColumn
 from columnar.exec.evaluate import evaluate_predicate
@@ -110,8 +112,6 @@ def _equality_values(c, positions: dict):
 
 def _python(const: Const):
     """A constant as the projection compares values: dates as ``datetime.date``."""
-    from columnar.core.temporal import days_to_date
-
     if const.type.id.name == "DATE" and isinstance(const.value, int):
         return days_to_date(const.value)
     return const.value
@@ -119,10 +119,6 @@ def _python(const: Const):
 
 def _physical(value, f):
     """A projected value as the engine stores it (dates as days)."""
-    import datetime
-
-    from columnar.core.temporal import date_to_days
-
     if isinstance(value, datetime.date) and f.type.id.name == "DATE":
         return date_to_days(value)
     return value

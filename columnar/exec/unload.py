@@ -84,6 +84,7 @@ class UnloadOptions:
     delimiter: str | None = None
     null_as: str = ""
     s3: dict | None = None  # endpoint / credentials for an s3:// target (else the environment)
+    max_partitions: int | None = None  # more partition folders than this fail before any file is written
 
     @classmethod
     def from_statement(cls, fmt: str, options) -> "UnloadOptions":
@@ -122,7 +123,8 @@ def write_unload(names: list[str], slices: list[Batch], target: str, opts: Unloa
 
     Raises:
         ProgrammingError: the destination holds files and neither ALLOWOVERWRITE
-            nor CLEANPATH is given; a PARTITION BY column is not in the query.
+            nor CLEANPATH is given; a PARTITION BY column is not in the query; more
+            partition folders than ``opts.max_partitions`` (nothing is written then).
     """
     from columnar.storage.arrow_convert import columns_to_table  # pyarrow loads on first use
 
@@ -133,13 +135,6 @@ def write_unload(names: list[str], slices: list[Batch], target: str, opts: Unloa
     else:
         folder, prefix = os.path.split(target)
         out = _LocalFolder(folder or ".")
-    existing = out.existing(prefix)
-    if existing:
-        if opts.clean_path:
-            for path in existing:
-                out.remove(path)
-        elif not opts.allow_overwrite:
-            raise ProgrammingError(f"{NOT_EMPTY} (destination '{target}' holds {len(existing)} file(s))")
     lowered = [n.lower() for n in names]
     part_idx = []
     for col in opts.partition_by:
@@ -156,17 +151,31 @@ def write_unload(names: list[str], slices: list[Batch], target: str, opts: Unloa
     else:
         groups = [("000", concat_batches(slices))]
     ext = ".parquet" if opts.format == "PARQUET" else ""
-    written, total = [], 0
+    pieces, total = [], 0  # (partition folders, file name, rows): everything is split before anything is written
     for suffix, batch in groups:
         if len(batch) == 0:
             continue
         table = columns_to_table(list(names), list(batch.columns))
         total += table.num_rows
         for subdir, part in _partitions(table, [names[i] for i in part_idx]):
-            path = out.path(*subdir, f"{prefix}{suffix}{ext}")
-            with out.open(path) as f:
-                _write(part.select(keep), f, opts)
-            written.append(path)
+            pieces.append((subdir, f"{prefix}{suffix}{ext}", part.select(keep)))
+    if opts.max_partitions is not None and len({subdir for subdir, _, _ in pieces}) > opts.max_partitions:
+        raise ProgrammingError(f"HIVE_TOO_MANY_OPEN_PARTITIONS: Exceeded limit of {opts.max_partitions} open "
+                               "writers for partitions/buckets")
+
+    existing = out.existing(prefix)
+    if existing:
+        if opts.clean_path:
+            for path in existing:
+                out.remove(path)
+        elif not opts.allow_overwrite:
+            raise ProgrammingError(f"{NOT_EMPTY} (destination '{target}' holds {len(existing)} file(s))")
+    written = []
+    for subdir, name, part in pieces:
+        path = out.path(*subdir, name)
+        with out.open(path) as f:
+            _write(part, f, opts)
+        written.append(path)
     return total, written
 
 
@@ -237,16 +246,21 @@ def _partition_value(v) -> str:
 
 
 def _partitions(table, part_names: list[str]):
-    """(sub-folders, rows) per distinct partition value tuple, in first-seen order."""
+    """(sub-folders, rows) per distinct partition value tuple, in first-seen order
+    (grouped by Arrow: one pass over the rows, then one ``take`` per partition)."""
     if not part_names:
         yield (), table
         return
-    keys = list(zip(*(table.column(table.schema.get_field_index(n)).to_pylist() for n in part_names)))
-    rows: dict = {}
-    for i, k in enumerate(keys):
-        rows.setdefault(k, []).append(i)
-    for k, idx in rows.items():
-        yield tuple(f"{n}={_partition_value(v)}" for n, v in zip(part_names, k)), table.take(idx)
+    import numpy as np
+    import pyarrow as pa
+
+    rows = "__columnar_row"
+    keyed = table.select(part_names).append_column(rows, pa.array(np.arange(table.num_rows)))
+    groups = keyed.group_by(part_names, use_threads=False).aggregate([(rows, "list")])
+    values = [groups.column(n).to_pylist() for n in part_names]
+    for g, idx in enumerate(groups.column(f"{rows}_list").combine_chunks()):
+        yield (tuple(f"{n}={_partition_value(v[g])}" for n, v in zip(part_names, values)),
+               table.take(idx.values))
 
 
 def _write(table, f, opts: UnloadOptions) -> None:

@@ -47,7 +47,8 @@ def test_everything_comes_back_after_reopening(tmp_path):
         assert info[0][0] == 4 and info[0][1] == 3
         db.sql("INSERT INTO t (k) VALUES (9)")  # the DEFAULT survived
         assert db.sql("SELECT v FROM t WHERE k = 9").fetchall() == [("dflt",)]
-        assert db.sql("SELECT releffectivediststyle FROM pg_class_info WHERE relname = 'small'").fetchall()
+        assert db.sql("SELECT diststyle FROM svv_table_info WHERE \"table\" = 'small'").fetchall() == \
+            [("AUTO(ALL)",)]
         assert db.check_integrity() == []
 
 

@@ -112,8 +112,7 @@ class S3Scan(PhysicalOp):
         self.report = {
             "partitioned": choice.partitioned, "total_partitions": choice.total,
             "qualified_partitions": len(choice.chosen), "files": len(files),
-            "files_max": max((sum(1 for j in range(len(files)) if j % n_slices == s) for s in range(n_slices)),
-                             default=0),
+            "files_max": -(-len(files) // n_slices),  # files are dealt round-robin to the slices
             "bytes": counters.bytes_scanned, "rows": counters.rows_scanned,
             "returned_rows": sum(len(b) for b in batches), "returned_bytes": sum(b.nbytes for b in batches),
             "row_groups_scanned": counters.row_groups_scanned, "row_groups_pruned": counters.row_groups_pruned,
