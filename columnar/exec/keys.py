@@ -17,7 +17,7 @@ from columnar.core.strings import DictArray, StringArray
 from columnar.kernels.columns import concat_columns
 from columnar.kernels.columns import take_strings
 from columnar.kernels.hashing import (
-    combine_codes, factorize_float64, factorize_int64, factorize_strings, first_occurrence,
+    combine_codes, factorize_float64, factorize_int64, factorize_strings, first_occurrence, strings_equal_rows,
 )
 from columnar.kernels.strings import rtrim_spaces, string_ranks
 
@@ -67,13 +67,32 @@ def _comparable(data):
 
 
 def group_codes(cols: list[Column], n_rows: int) -> tuple[np.ndarray, int]:
-    """One dense code per distinct tuple of ``cols`` (NULLs form groups)."""
+    """One dense code per distinct tuple of ``cols`` (NULLs form groups).
+
+    String columns come last, and one whose value is the same in every group
+    of the columns before it adds nothing and is not hashed: Q10 groups by
+    ``c_custkey, c_name, c_address, c_phone, c_comment, ...``, all fixed by
+    ``c_custkey``. Checking is one byte comparison per row against the group's
+    first row; hashing the strings would cost several times that.
+    """
     if not cols:
         return np.zeros(n_rows, dtype=np.int64), 1
-    parts = [factorize(c) for c in cols]
-    if len(parts) == 1:
-        return parts[0]
-    return combine_codes([p[0] for p in parts], [p[1] for p in parts])
+    cols = sorted(cols, key=lambda c: isinstance(c.data, StringArray))
+    codes, k = factorize(cols[0])
+    for col in cols[1:]:
+        if isinstance(col.data, StringArray) and _fixed_by(col, codes, k):
+            continue
+        c, kc = factorize(col)
+        codes, k = combine_codes([codes, c], [k, kc])
+    return codes, k
+
+
+def _fixed_by(col: Column, codes: np.ndarray, k: int) -> bool:
+    """Whether each group of ``codes`` holds one value (or NULL) of string column ``col``."""
+    rep = first_occurrence(codes, k)[codes]
+    if col.validity is not None and not np.array_equal(col.validity, col.validity[rep]):
+        return False
+    return strings_equal_rows(col.data, rep)
 
 
 def run_codes(cols: list[Column], n_rows: int) -> tuple[np.ndarray, int]:
@@ -105,6 +124,9 @@ def join_codes(left: list[Column], right: list[Column]) -> tuple[np.ndarray, np.
     if len(left) == 1 and _is_plain_int(left[0]) and _is_plain_int(right[0]):
         # NULL keys are excluded by the caller (key_valid); values are used as is
         return left[0].data.astype(np.int64, copy=False), right[0].data.astype(np.int64, copy=False)
+    packed = _packed_int_keys(left, right)
+    if packed is not None:
+        return packed
     code_parts, cards = [], []
     valid = None
     for l, r in zip(left, right):
@@ -120,6 +142,41 @@ def join_codes(left: list[Column], right: list[Column]) -> tuple[np.ndarray, np.
         codes, _ = combine_codes([np.where(c >= 0, c, 0) for c in code_parts], cards)
         codes = np.where(valid, codes, -1)
     return codes[:nl], codes[nl:]
+
+
+def _packed_int_keys(left: list[Column], right: list[Column]):
+    """Several integer keys packed into one int64 per row (mixed radix over
+    each key's value range on both sides), when the ranges' product fits:
+    Q5's ``(o_custkey, s_nationkey) = (c_custkey, c_nationkey)`` without
+    hashing both sides' values into a shared dictionary. None otherwise."""
+    if not all(_is_plain_int(c) for c in left + right):
+        return None
+    spans = []
+    for lcol, rcol in zip(left, right):
+        values = [c.data for c in (lcol, rcol) if len(c.data)]
+        if not values:
+            return None
+        lo = min(int(v.min()) for v in values)
+        hi = max(int(v.max()) for v in values)
+        spans.append((lo, hi - lo + 1))
+    total = 1
+    for _, width in spans:
+        total *= width
+    if total >= 1 << 62:
+        return None
+    result = []
+    for side in (left, right):
+        codes = np.zeros(len(side[0]), np.int64)
+        valid = None
+        for col, (lo, width) in zip(side, spans):
+            codes *= np.int64(width)
+            codes += col.data.astype(np.int64, copy=False) - np.int64(lo)
+            if col.validity is not None:
+                valid = col.validity if valid is None else valid & col.validity
+        if valid is not None:
+            codes[~valid] = -1
+        result.append(codes)
+    return result[0], result[1]
 
 
 def _is_plain_int(col: Column) -> bool:

@@ -162,17 +162,35 @@ def filter_column(col: Column, mask: np.ndarray) -> Column:
         >>> filter_column(c, np.array([True, False, True])).data.to_pylist()
         ['a', 'c']
     """
+    return filter_columns([col], mask)[0]
+
+
+def filter_columns(cols: list[Column], mask: np.ndarray) -> list[Column]:
+    """Keep the rows where ``mask`` is True, in every column of ``cols``.
+
+    The kept positions are found once and each column is gathered through
+    them: numpy's boolean indexing costs several times more per row than an
+    integer gather when the mask is irregular (about 6.5 ms against 0.6 +
+    0.7 ms for 1.5M int64 rows keeping 60 %). Strings are copied in one
+    sequential pass over the mask.
+    """
     mask = np.asarray(mask, dtype=np.bool_)
-    data = col.data
-    if isinstance(data, StringArray):
-        off, buf = _filter_strings(data.offsets, data.data, mask)
-        out = StringArray(off, buf)
-    elif isinstance(data, DictArray):
-        out = DictArray(data.codes[mask], data.dictionary)
-    else:
-        out = data[mask]
-    validity = None if col.validity is None else col.validity[mask]
-    return Column(col.type, out, validity)
+    rows = None
+    out = []
+    for col in cols:
+        data = col.data
+        if isinstance(data, StringArray):
+            off, buf = _filter_strings(data.offsets, data.data, mask)
+            out.append(Column(col.type, StringArray(off, buf), None if col.validity is None else col.validity[mask]))
+            continue
+        if rows is None:
+            rows = np.flatnonzero(mask)
+        if isinstance(data, DictArray):
+            data = DictArray(data.codes[rows], data.dictionary)
+        else:
+            data = data[rows]
+        out.append(Column(col.type, data, None if col.validity is None else col.validity[rows]))
+    return out
 
 
 def decode_strings(d: DictArray) -> StringArray:
@@ -278,6 +296,7 @@ __all__ = [
     "decode_strings",
     "dictionary_encode",
     "filter_column",
+    "filter_columns",
     "slice_column",
     "slice_strings",
     "take",

@@ -128,14 +128,15 @@ def hash_strings(sa: StringArray) -> np.ndarray:
 
 @njit
 def _factorize_direct(values, mn, size):
-    """Codes via a lookup table indexed by ``value - mn`` (``size`` entries)."""
+    """Codes via a lookup table indexed by ``value - mn`` (``size`` entries;
+    int32, as there are fewer than 2**31 rows: half the memory to clear)."""
     n = len(values)
-    lut = np.full(size, -1, np.int64)
+    lut = np.full(size, -1, np.int32)
     codes = np.empty(n, np.int64)
     k = 0
     for i in range(n):
         j = values[i] - mn
-        c = lut[j]
+        c = np.int64(lut[j])
         if c < 0:
             c = k
             lut[j] = k
@@ -238,6 +239,12 @@ def _int_range(values: np.ndarray) -> tuple[int, int]:
     return int(values.min()), int(values.max())
 
 
+#: Key ranges up to this many values always get a direct-address table (32 MB
+#: of int32 to clear, cheaper than hashing a million keys): a slice holds a
+#: quarter of TPC-H SF1's order keys spread over the whole 1..6M range.
+_DIRECT_MIN = 1 << 23
+
+
 def use_direct_addressing(lo: int, hi: int, n: int) -> bool:
     """Whether keys in ``[lo, hi]`` over ``n`` rows get a direct-address table.
 
@@ -245,7 +252,8 @@ def use_direct_addressing(lo: int, hi: int, n: int) -> bool:
         >>> use_direct_addressing(1, 6_000_000, 1_500_000), use_direct_addressing(0, 2**40, 10)
         (True, False)
     """
-    return hi - lo <= 4 * n + 1024
+    return hi - lo <= max(4 * n, _DIRECT_MIN) + 1024
+
 
 
 _SAMPLE = 32768  # rows looked at to size a hash table
@@ -361,6 +369,27 @@ def _bytes_equal(da, a0, a1, db, b0, b1):
         if da[a0 + j] != db[b0 + j]:
             return False
     return True
+
+
+@njit
+def _strings_equal_rows(offsets, data, other):
+    for i in range(len(other)):
+        j = other[i]
+        if not _bytes_equal(data, offsets[i], offsets[i + 1], data, offsets[j], offsets[j + 1]):
+            return False
+    return True
+
+
+def strings_equal_rows(sa, other: np.ndarray) -> bool:
+    """Whether every string ``i`` of ``sa`` has the same bytes as string ``other[i]``.
+
+    Example:
+        >>> from columnar.core.strings import StringArray
+        >>> sa = StringArray.from_pylist(["a", "bc", "a"])
+        >>> strings_equal_rows(sa, np.array([0, 1, 0])), strings_equal_rows(sa, np.array([0, 0, 0]))
+        (True, False)
+    """
+    return bool(_strings_equal_rows(sa.offsets, sa.data, np.ascontiguousarray(other, dtype=np.int64)))
 
 
 @njit
@@ -554,6 +583,7 @@ def first_occurrence(codes: np.ndarray, k: int) -> np.ndarray:
 
 
 __all__ = [
+    "strings_equal_rows",
     "combine_codes",
     "estimate_distinct",
     "estimate_distinct_strings",

@@ -116,6 +116,12 @@ class ExecContext:
             return list(self._pool.map(fn, left, right))
         return [fn(a, b) for a, b in zip(left, right)]
 
+    def each(self, fn, items: list) -> list:
+        """``[fn(x) for x in items]``, in parallel when threads allow (a scan's slices)."""
+        if self._pool is not None and len(items) > 1:
+            return list(self._pool.map(fn, items))
+        return [fn(x) for x in items]
+
     def map(self, fn, batches: list) -> list:
         """Apply ``fn`` to each slice's batch (a shared batch, as in a
         replicated input, is processed once)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from columnar.core.chunk import Batch
 from columnar.exec.evaluate import evaluate_predicate
 from columnar.exec.operators.base import ExecContext, Partitioned, PhysicalOp
-from columnar.kernels.columns import filter_column
+from columnar.kernels.columns import filter_columns
 
 
 class Filter(PhysicalOp):
@@ -29,6 +29,6 @@ class Filter(PhysicalOp):
             n = int(mask.sum())
             if n == len(b):
                 return b
-            return Batch([filter_column(c, mask) for c in b.columns], n)
+            return Batch(filter_columns(b.columns, mask), n)
 
         return Partitioned(ctx.map(one, p.batches), p.dist)

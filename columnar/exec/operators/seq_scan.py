@@ -98,13 +98,14 @@ class SeqScan(PhysicalOp):
     def run(self, ctx: ExecContext) -> Partitioned:
         topo = ctx.topology
         if self.dist == REPLICATED:
-            copies = {node: self._read(topo.first_slices[node]) for node in range(topo.nodes)}
+            firsts = [topo.first_slices[node] for node in range(topo.nodes)]
+            copies = dict(enumerate(ctx.each(self._read, firsts)))
             batches = [copies[topo.node_of(s)][0] for s in range(topo.n_slices)]
             reads = [copies[0]]
             scanned = [copies[0][0]]
             read_on = {topo.first_slices[node]: copies[node] for node in range(topo.nodes)}
         else:
-            reads = [self._read(s) for s in range(topo.n_slices)]
+            reads = ctx.each(self._read, list(range(topo.n_slices)))
             batches = [r[0] for r in reads]
             scanned = batches
             read_on = dict(enumerate(reads))

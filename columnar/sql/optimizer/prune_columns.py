@@ -2,7 +2,7 @@
 
 Walks the plan top-down with the set of column positions each node's parent
 needs, narrows every Scan to those columns and renumbers the expressions
-above. A join, a gather or a redistribution then moves only live columns:
+above. Columns that only a filter reads are dropped right after it. A join, a gather or a redistribution then moves only live columns:
 scanning ``lineitem`` for Q6 touches 4 of its 16 columns.
 
 Set operations: UNION ALL passes the needed positions to both inputs, which
@@ -43,7 +43,14 @@ def _prune(plan: LogicalPlan, required: set) -> tuple[LogicalPlan, dict]:
         return new, {old: new_i for new_i, old in enumerate(keep)}
     if isinstance(plan, Filter):
         child, m = _prune(plan.input, required | columns_used(plan.predicate))
-        return Filter(child, remap_columns(plan.predicate, m)), m
+        new = Filter(child, remap_columns(plan.predicate, m))
+        if len(m) == len(required):
+            return new, m
+        # columns only the predicate reads stop here: a join or exchange above
+        # does not carry them (Q13's o_comment after its NOT LIKE)
+        keep = sorted(required)
+        exprs = [ColumnIndex(m[k], new.schema[m[k]].type, new.schema[m[k]].name) for k in keep]
+        return Project(new, exprs, [new.schema[m[k]] for k in keep]), {k: i for i, k in enumerate(keep)}
     if isinstance(plan, Project):
         keep = sorted(required)
         child, m = _prune(plan.input, _used(plan.exprs[k] for k in keep))
