@@ -164,4 +164,24 @@ def hash_semi_int64(build_keys: np.ndarray, probe_keys: np.ndarray) -> np.ndarra
     return _BuildTable(build_keys).lookup(probe_keys) >= 0
 
 
-__all__ = ["hash_join_int64", "hash_semi_int64"]
+def semi_match_int64(outer_keys: np.ndarray, inner_keys: np.ndarray) -> np.ndarray:
+    """For each outer row, whether some inner row has the same key, with the
+    hash table built on the smaller side (EXISTS / IN: Q4 checks 13k orders
+    per slice against 950k lineitem rows, so the orders are hashed and the
+    lineitem keys only looked up).
+
+    Example:
+        >>> semi_match_int64(np.array([5, 2, 1]), np.array([1, 5, 5, 7, 9])).tolist()
+        [True, False, True]
+    """
+    outer_keys, inner_keys = _keys(outer_keys), _keys(inner_keys)
+    if len(inner_keys) <= len(outer_keys) or len(outer_keys) == 0:
+        return hash_semi_int64(inner_keys, outer_keys)
+    table = _BuildTable(outer_keys)
+    ids = table.lookup(inner_keys)
+    hit = np.zeros(table.k + 1, dtype=np.bool_)  # the extra slot absorbs misses (id -1)
+    hit[ids] = True
+    return hit[:-1][table.ids]
+
+
+__all__ = ["hash_join_int64", "hash_semi_int64", "semi_match_int64"]

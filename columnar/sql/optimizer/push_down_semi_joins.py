@@ -70,22 +70,29 @@ def _with_left(j: Join, left: LogicalPlan, mapping: dict) -> Join:
 
 def _push(j: Join) -> LogicalPlan:
     """Move semi join ``j`` as far down its left input as it can go."""
+    moved = _below(j)
+    return j if moved is None else moved
+
+
+def _below(j: Join) -> LogicalPlan | None:
+    """``j`` moved below the top of its left input, or None when it cannot go
+    through an inner join on the way (it then stays above any filter: the
+    filter is the cheaper one to run first)."""
     below = j.left
     used = _left_columns(j)
     if isinstance(below, Filter):
-        return Filter(_push(_with_left(j, below.input, {i: i for i in used})), below.predicate)
+        inner = _below(_with_left(j, below.input, {i: i for i in used}))
+        return None if inner is None else Filter(inner, below.predicate)
     if isinstance(below, Project) and all(isinstance(below.exprs[i], ColumnIndex) for i in used):
-        mapping = {i: below.exprs[i].index for i in used}
-        return Project(_push(_with_left(j, below.input, mapping)), below.exprs, below.schema)
+        inner = _below(_with_left(j, below.input, {i: below.exprs[i].index for i in used}))
+        return None if inner is None else Project(inner, below.exprs, below.schema)
     if isinstance(below, Join) and below.kind in ("inner", "cross"):
         lw = len(below.left.schema)
         if all(i < lw for i in used):
-            new_left = _push(_with_left(j, below.left, {i: i for i in used}))
-            return dataclasses.replace(below, left=new_left)
+            return dataclasses.replace(below, left=_push(_with_left(j, below.left, {i: i for i in used})))
         if all(i >= lw for i in used):
-            new_right = _push(_with_left(j, below.right, {i: i - lw for i in used}))
-            return dataclasses.replace(below, right=new_right)
-    return j
+            return dataclasses.replace(below, right=_push(_with_left(j, below.right, {i: i - lw for i in used})))
+    return None
 
 
 __all__ = ["push_down_semi_joins"]
