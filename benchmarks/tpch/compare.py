@@ -1,7 +1,7 @@
 """Run TPC-H's 22 queries on columnar and on DuckDB in the same run, same threads.
 
 Role: the measuring loop behind ``python -m benchmarks.tpch``. DuckDB runs in a
-child process first (:mod:`.probes` says why), then columnar in this one. Both
+child process (:mod:`.probes` says why), columnar in this one, query by query. Both
 engines hold the data in memory: DuckDB through ``CREATE TABLE AS SELECT * FROM read_parquet``,
 columnar through ``COPY ... FORMAT AS PARQUET`` into a simulated cluster (2x2 by
 default). Each query is run once untimed (compiles kernels, fills caches), then
@@ -81,24 +81,27 @@ def load_columnar(data: Path, layout: str, nodes: int, slices_per_node: int, thr
 
 def run(data: Path, *, layout: str, nodes: int, slices_per_node: int, threads: int, runs: int,
         compare: bool, only: list[str] | None = None, progress=print) -> Comparison:
-    """DuckDB first, in a child process (see :mod:`.probes`), then columnar here."""
+    """DuckDB in a child process (see :mod:`.probes`), columnar here; each
+    query is timed on DuckDB, then on columnar, before the next one."""
     from benchmarks.tpch import probes
 
-    duck = probes.duckdb_times(data, threads, runs, only) if compare else {"load_s": None, "queries": {}}
+    duck = probes.DuckDBServer(data, threads, runs) if compare else None
     db, col_load = load_columnar(data, layout, nodes, slices_per_node, threads)
-    result = Comparison(col_load, duck["load_s"])
+    result = Comparison(col_load, duck.load_s if duck else None)
     progress(f"loaded: columnar COPY {col_load:.2f} s"
-             + (f", DuckDB CREATE TABLE AS {duck['load_s']:.2f} s" if compare else ""))
+             + (f", DuckDB CREATE TABLE AS {duck.load_s:.2f} s" if duck else ""))
     for name, sql in queries().items():
         if only and name not in only:
             continue
-        q = QueryTime(name, None, duck["queries"].get(name))
+        q = QueryTime(name, None, duck.time(name) if duck else None)
         try:
             q.columnar_s = median_time(lambda: db.sql(sql).arrow(), runs)
         except columnar.Error as e:
             q.error = str(e).splitlines()[0]
         result.queries.append(q)
         progress(format_row(q))
+    if duck:
+        duck.close()
     return result
 
 

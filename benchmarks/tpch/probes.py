@@ -12,10 +12,13 @@ JSON object on its last line:
   queries once, timed; run once with an empty ``NUMBA_CACHE_DIR`` (everything
   compiles) and once more with that cache filled, the difference is the time
   numba spends compiling what TPC-H needs;
-* ``duckdb DATA THREADS RUNS [QUERIES]``: DuckDB's side of the comparison: load
-  with CREATE TABLE AS, then each query's warm median. DuckDB runs in its own
-  process because its 1.6 GB of resident tables in ours measurably slowed
-  columnar's queries (up to 2x at SF1: more costly page faults on this VM);
+* ``duckdb DATA THREADS RUNS``: DuckDB's side of the comparison, as a small
+  server: it loads with CREATE TABLE AS, prints the load time, then answers
+  each query name read from stdin with that query's warm median. DuckDB runs
+  in its own process because its 1.6 GB of resident tables in ours measurably
+  slowed columnar's queries (up to 2x at SF1: more costly page faults on this
+  VM); it is asked query by query so that both engines measure each query
+  under the same load from neighbours on a shared machine;
 * ``memory SCALE_DATA LAYOUT NODES SLICES THREADS``: loads TPC-H and runs all 22
   queries, then reports the peak resident set size against the data's size as
   Arrow tables in memory.
@@ -57,8 +60,28 @@ def compile_time(data: Path, layout: str) -> dict:
             "compile_s": cold["total_s"] - warm["total_s"]}
 
 
-def duckdb_times(data: Path, threads: int, runs: int, only: list[str] | None) -> dict:
-    return _child(["duckdb", str(data), str(threads), str(runs), ",".join(only or [])])
+class DuckDBServer:
+    """The ``duckdb`` probe, kept running: ``load_s``, then ``time(query)``."""
+
+    def __init__(self, data: Path, threads: int, runs: int):
+        self._proc = subprocess.Popen(PROBE + ["duckdb", str(data), str(threads), str(runs)], cwd=ROOT,
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.load_s = self._answer()
+
+    def _answer(self) -> float:
+        line = self._proc.stdout.readline()
+        if not line:
+            raise RuntimeError("the DuckDB probe stopped (see its error above)")
+        return float(line)
+
+    def time(self, query: str) -> float:
+        self._proc.stdin.write(query + "\n")
+        self._proc.stdin.flush()
+        return self._answer()
+
+    def close(self) -> None:
+        self._proc.stdin.close()
+        self._proc.wait()
 
 
 def peak_memory(data: Path, layout: str, nodes: int, slices: int, threads: int) -> dict:
@@ -98,13 +121,15 @@ def _run_all(data: str, layout: str, nodes=2, slices=2, threads=2) -> tuple[floa
     return time.perf_counter() - t0, db
 
 
-def _run_duckdb(data: str, threads: str, runs: str, only: str) -> dict:
+def _serve_duckdb(data: str, threads: str, runs: str) -> None:
     from benchmarks.tpch import compare, queries
 
     duck, load_s = compare.load_duckdb(Path(data), int(threads))
-    times = {name: compare.median_time(lambda: duck.sql(sql).to_arrow_table(), int(runs))
-             for name, sql in queries().items() if not only or name in only.split(",")}
-    return {"load_s": load_s, "queries": times}
+    print(load_s, flush=True)
+    texts = queries()
+    for line in sys.stdin:
+        sql = texts[line.strip()]
+        print(compare.median_time(lambda: duck.sql(sql).to_arrow_table(), int(runs)), flush=True)
 
 
 def _arrow_bytes(data: str) -> int:
@@ -122,7 +147,8 @@ def main(argv: list[str]) -> None:
         total, _ = _run_all(args[0], args[1])
         out = {"total_s": total}
     elif mode == "duckdb":
-        out = _run_duckdb(*args)
+        _serve_duckdb(*args)
+        return
     elif mode == "memory":
         data, layout, nodes, slices, threads = args
         _run_all(data, layout, int(nodes), int(slices), int(threads))
