@@ -80,7 +80,9 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import os
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -146,6 +148,10 @@ class TableStats:
 
 
 # -- collecting --------------------------------------------------------------------
+#: Tables with at least this many rows read are analyzed a column per thread.
+PARALLEL_ROWS = 50_000
+
+
 def analyze_table(table, columns=None) -> TableStats:
     """Compute the statistics of ``table``, install them (``table.stats``; and
     ``table.changed_rows`` back to 0) and return them.
@@ -166,9 +172,17 @@ def analyze_table(table, columns=None) -> TableStats:
     positions = _sample_positions(slices, total)
     n = sum(len(p) if p is not None else len(cols[0]) for (_, cols), p in zip(slices, positions))
     per_column = dict(table.stats.columns) if table.stats is not None else {}
-    for c in wanted:
+
+    def one(c: int) -> ColumnStats:
         parts = [(cols[c], pos) for (_, cols), pos in zip(slices, positions)]
-        per_column[c] = _column_stats(fields[c].name, parts, n, total)
+        return _column_stats(fields[c].name, parts, n, total)
+
+    if n >= PARALLEL_ROWS and len(wanted) > 1:  # numpy's sorts release the GIL
+        with ThreadPoolExecutor(min(os.cpu_count() or 1, len(wanted))) as pool:
+            found = list(pool.map(one, wanted))
+    else:
+        found = [one(c) for c in wanted]
+    per_column.update(zip(wanted, found))
     stats = TableStats(rows=total, sampled_rows=n, columns=per_column)
     table.stats = stats
     table.changed_rows = 0
