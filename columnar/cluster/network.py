@@ -32,6 +32,7 @@ from columnar.cluster.distribution import key_slices
 from columnar.cluster.topology import Topology
 from columnar.core.chunk import Batch
 from columnar.kernels.columns import concat_columns, take
+from columnar.kernels.counting_sort import counting_order
 
 
 def concat_batches(batches: list[Batch]) -> Batch:
@@ -52,29 +53,37 @@ class Network:
         self.topology = topology
         self.counters: Counter = Counter()
 
-    def redistribute(self, batches: list[Batch], key_positions: list[int]) -> list[Batch]:
-        """Hash-partition rows on the columns at ``key_positions`` (DS_DIST_*)."""
+    def redistribute(self, batches: list[Batch], key_positions: list[int], each=None) -> list[Batch]:
+        """Hash-partition rows on the columns at ``key_positions`` (DS_DIST_*).
+
+        ``each(fn, items)`` maps ``fn`` over items, possibly on several threads
+        (the executor's pool): every source slice splits its rows, and every
+        destination slice concatenates what it receives, independently."""
         n = self.topology.n_slices
-        pieces: list[list[Batch]] = [[] for _ in range(n)]
         topo = self.topology
-        for src, b in enumerate(batches):
+        each = each or (lambda fn, items: [fn(x) for x in items])
+
+        def split(b: Batch) -> list[Batch | None]:
+            if len(b) == 0:
+                return [None] * n
+            dest = key_slices([b.columns[i] for i in key_positions], n)
+            order = counting_order(dest)  # stable: rows keep their order within a destination
+            bounds = np.concatenate(([0], np.cumsum(np.bincount(dest, minlength=n))))
+            return [Batch([take(c, order[bounds[s]:bounds[s + 1]]) for c in b.columns], int(bounds[s + 1] - bounds[s]))
+                    if bounds[s + 1] > bounds[s] else None for s in range(n)]
+
+        pieces: list[list[Batch]] = [[] for _ in range(n)]
+        for src, (b, parts) in enumerate(zip(batches, each(split, batches))):
             self.counters["rows_redistributed"] += len(b)
             self.counters["bytes_redistributed"] += b.nbytes
-            if len(b) == 0:
-                continue
-            dest = key_slices([b.columns[i] for i in key_positions], n)
-            order = np.argsort(dest, kind="stable")
-            bounds = np.searchsorted(dest[order], np.arange(n + 1))
-            for s in range(n):
-                lo, hi = bounds[s], bounds[s + 1]
-                if hi > lo:
-                    idx = order[lo:hi]
-                    piece = Batch([take(c, idx) for c in b.columns], int(hi - lo))
-                    pieces[s].append(piece)
-                    if topo.node_of(s) != topo.node_of(src):
-                        self._internode(len(piece), piece.nbytes)
+            for s, piece in enumerate(parts):
+                if piece is None:
+                    continue
+                pieces[s].append(piece)
+                if topo.node_of(s) != topo.node_of(src):
+                    self._internode(len(piece), piece.nbytes)
         empty = Batch([take(c, np.zeros(0, np.int64)) for c in batches[0].columns], 0)
-        return [concat_batches(p) if p else empty for p in pieces]
+        return each(lambda p: concat_batches(p) if p else empty, pieces)
 
     def broadcast(self, batches: list[Batch]) -> Batch:
         """Send every slice's rows to every node (DS_BCAST_INNER); returns the

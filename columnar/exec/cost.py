@@ -416,6 +416,9 @@ class CostModel:
             else:
                 keys = self._expr_widths(op.groups, child)
             return keys + [float(type_width(f.type)) for f in op.schema[ng:]]
+        if isinstance(op, Filter) and op.keep is not None:
+            child = self.widths(op.children[0])
+            return [child[i] for i in op.keep]
         if len(op.children) == 1 and len(op.schema) == len(op.children[0].schema):
             return self.widths(op.children[0])
         return [float(type_width(f.type)) for f in op.schema]

@@ -43,6 +43,8 @@ XN SetOp Except). Inputs that are all at the leader are combined there.
 
 from __future__ import annotations
 
+import dataclasses
+
 from columnar.cluster.topology import Topology
 from columnar.exec.operators.base import ANY, LEADER, REPLICATED, Dist, PhysicalOp
 from columnar.exec.operators.append import Append
@@ -136,7 +138,17 @@ class PhysicalPlanner:
             return self._with(FilterOp(child, node.predicate), child.dist)
         if isinstance(node, L.Project):
             child = self._plan(node.input)
-            return ProjectOp(child, node.exprs, node.schema, _project_dist(child.dist, node.exprs))
+            exprs = node.exprs
+            if isinstance(child, FilterOp) and child.keep is None and all(isinstance(e, ColumnIndex) for e in exprs):
+                # the filter copies only the columns the projection passes on
+                keep = sorted({e.index for e in exprs})
+                if len(keep) < len(child.schema):
+                    at = {c: i for i, c in enumerate(keep)}
+                    kept = [ColumnIndex(c, child.schema[c].type, child.schema[c].name) for c in keep]
+                    child = self._with(FilterOp(child.children[0], child.predicate, keep),
+                                       _project_dist(child.dist, kept))
+                    exprs = [dataclasses.replace(e, index=at[e.index]) for e in exprs]
+            return ProjectOp(child, exprs, node.schema, _project_dist(child.dist, exprs))
         if isinstance(node, L.Join):
             return self._join(node)
         if isinstance(node, L.EnforceSingleRow):
@@ -414,6 +426,8 @@ def _source_column(op: PhysicalOp, pos: int):
                 return None
             op, pos = op.children[0], e.index
         elif isinstance(op, (FilterOp, LimitOp)):
+            if isinstance(op, FilterOp) and op.keep is not None:
+                pos = op.keep[pos]
             op = op.children[0]
         else:
             return None

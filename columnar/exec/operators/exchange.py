@@ -33,7 +33,7 @@ class Redistribute(PhysicalOp):
     def run(self, ctx: ExecContext) -> Partitioned:
         p = ctx.run(self.children[0])
         batches = _as_slices(p, ctx)
-        return Partitioned(ctx.network.redistribute(batches, self.keys), Dist("key", tuple(self.keys)))
+        return Partitioned(ctx.network.redistribute(batches, self.keys, ctx.each), Dist("key", tuple(self.keys)))
 
 
 class Broadcast(PhysicalOp):

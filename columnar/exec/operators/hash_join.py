@@ -4,11 +4,14 @@ Redshift prints the probe (outer) side first and the build (inner) side under
 ``XN Hash``. Per slice: evaluate the key expressions of both sides, reduce
 them to comparable int64 codes (``exec.keys``), match with the
 ``kernels.join`` hash table, check the residual condition on the matched
-pairs, then add the unmatched rows that LEFT and FULL joins keep. An inner
-join whose inner side turns out larger than its outer side on a slice builds
-on the outer side instead (the plan's ``XN Hash`` names the side the planner
-expected to be smaller; Redshift, too, may build on either at run time only
-through its plan, so this is a simplification that changes no label).
+pairs, then add the unmatched rows that LEFT and FULL joins keep.
+
+Two run-time shortcuts, invisible in EXPLAIN (``XN Hash`` still names the
+inner side the plan chose): an inner join whose inner side turns out larger
+than its outer side on a slice (also a LEFT or FULL join: the unmatched rows
+are found from the pairs either way) hashes the outer side instead; a semi or anti
+join without a residual only marks which outer rows have a match, hashing
+whichever side is smaller, and never lists the matching pairs.
 
 ``kind`` is ``inner``, ``left`` or ``full`` (the planner turns RIGHT into LEFT
 by swapping sides), or ``semi`` / ``anti`` / ``anti_in`` for the EXISTS, NOT
@@ -88,9 +91,10 @@ def join_batches(outer: Batch, inner: Batch, outer_keys, inner_keys, kind: str, 
             else:
                 matched[o_rows[found]] = True
             return semi_result(outer, matched, kind, null_aware)
-        if kind == "inner" and len(build) > len(probe):
+        if len(build) > len(probe):
             # build the hash table on the smaller side (Q7: 36k lineitem rows
-            # left on a slice against 375k orders); pairs then follow inner order
+            # left on a slice against 375k orders; Q13: 37k customers against
+            # their 370k orders); pairs then follow inner order
             p_idx, b_idx = hash_join_int64(probe, build)
         else:
             b_idx, p_idx = hash_join_int64(build, probe)

@@ -14,14 +14,15 @@ from columnar.core.errors import InternalError
 from columnar.sql.logical import LogicalPlan, render
 from columnar.sql.optimizer.extract_join_keys import extract_join_keys
 from columnar.sql.optimizer.factor_or_conditions import factor_or_conditions
+from columnar.sql.optimizer.filter_decorrelated_aggregates import filter_decorrelated_aggregates
 from columnar.sql.optimizer.prune_columns import prune_columns
 from columnar.sql.optimizer.push_down_filters import push_down_filters
 from columnar.sql.optimizer.push_down_semi_joins import push_down_semi_joins
 from columnar.sql.optimizer.reorder_joins import reorder_joins
 from columnar.sql.optimizer.unnest_subqueries import unnest_subqueries
 
-RULES = (unnest_subqueries, factor_or_conditions, push_down_filters, reorder_joins, push_down_semi_joins,
-         extract_join_keys, prune_columns)
+RULES = (unnest_subqueries, factor_or_conditions, push_down_filters, reorder_joins, filter_decorrelated_aggregates,
+         push_down_semi_joins, extract_join_keys, prune_columns)
 
 
 def optimize(plan: LogicalPlan, rules=RULES, trace: list | None = None) -> LogicalPlan:
