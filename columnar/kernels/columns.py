@@ -172,10 +172,14 @@ def filter_columns(cols: list[Column], mask: np.ndarray) -> list[Column]:
     them: numpy's boolean indexing costs several times more per row than an
     integer gather when the mask is irregular (about 6.5 ms against 0.6 +
     0.7 ms for 1.5M int64 rows keeping 60 %). Strings are copied in one
-    sequential pass over the mask.
+    sequential pass over the mask. When the kept rows are one run (a range
+    on a sorted column), every column is a view of that run.
     """
     mask = np.asarray(mask, dtype=np.bool_)
-    rows = None
+    rows = np.flatnonzero(mask)
+    if len(rows) and rows[-1] - rows[0] + 1 == len(rows):
+        # one run of rows (a range on the sort key): views, no copy
+        return [slice_column(c, int(rows[0]), int(rows[-1]) + 1) for c in cols]
     out = []
     for col in cols:
         data = col.data
@@ -183,8 +187,6 @@ def filter_columns(cols: list[Column], mask: np.ndarray) -> list[Column]:
             off, buf = _filter_strings(data.offsets, data.data, mask)
             out.append(Column(col.type, StringArray(off, buf), None if col.validity is None else col.validity[mask]))
             continue
-        if rows is None:
-            rows = np.flatnonzero(mask)
         if isinstance(data, DictArray):
             data = DictArray(data.codes[rows], data.dictionary)
         else:

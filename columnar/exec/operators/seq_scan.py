@@ -29,7 +29,7 @@ import numpy as np
 from columnar.core.chunk import Batch, Column, empty_batch
 from columnar.core.types import BIGINT
 from columnar.exec.operators.base import REPLICATED, Dist, ExecContext, Partitioned, PhysicalOp
-from columnar.kernels.columns import take
+from columnar.kernels.columns import slice_column, take
 from columnar.storage.table import ROWID, ROWID_SHIFT
 from columnar.storage.zonemap import block_starts
 
@@ -87,10 +87,13 @@ class SeqScan(PhysicalOp):
             idx = np.flatnonzero(keep)
             rows = len(idx)
         out = []
+        run = idx is not None and len(idx) and idx[-1] - idx[0] + 1 == len(idx)  # blocks in one run: views
         for c in self.columns:
             if c == ROWID:
                 pos = np.arange(n, dtype=np.int64) if idx is None else idx.astype(np.int64)
                 out.append(Column(BIGINT, (np.int64(slice_id) << np.int64(ROWID_SHIFT)) | pos))
+            elif run:
+                out.append(slice_column(cols[c], int(idx[0]), int(idx[-1]) + 1))
             else:
                 out.append(cols[c] if idx is None else take(cols[c], idx))
         return Batch(out, rows), scanned, skipped, pre_filter

@@ -98,6 +98,8 @@ def _source(plan: LogicalPlan, pos: int) -> tuple[LogicalPlan, int] | None:
                 return None  # the nullable side: NULL-extended rows
             else:
                 plan, pos = plan.right, pos - lw
+        elif isinstance(plan, Filter) and not _is_scan_chain(plan):
+            plan = plan.input  # a filter above joins (an earlier subquery's comparison): its input holds the values
         elif isinstance(plan, (Filter, Scan)) or (isinstance(plan, Join) and plan.kind in ("semi", "anti", "anti_in")):
             return plan, pos
         else:
