@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import csv
 import os
+from concurrent.futures import ThreadPoolExecutor
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -226,10 +227,8 @@ def _check_rows(arrays: list, fields: list[Field], convert: Callable[[int, Any],
         current = arrays if keep is None else [a.take(keep) for a in arrays]
         found: _Bad = {}
         cols: list[Column] = []
-        for i, (arr, field) in enumerate(zip(current, fields)):
-            try:
-                col = convert(i, arr)
-            except _ROW_ERRORS as e:
+        for i, ((col, e), arr, field) in enumerate(zip(_convert_all(current, convert), current, fields)):
+            if e is not None:
                 if getattr(e, "row", None) is None:
                     raise _WholeColumn(e, fields[i].name) from None
                 for row, exc in _scan_column(arr, i, e, convert, limit):
@@ -246,6 +245,28 @@ def _check_rows(arrays: list, fields: list[Field], convert: Callable[[int, Any],
             bad[row if keep is None else int(keep[row])] = entry
         keep = _kept_rows(n, bad)
     return None
+
+
+#: Files with at least this many rows convert their columns on several threads.
+PARALLEL_CONVERT_ROWS = 100_000
+
+
+def _convert_all(arrays: list, convert: Callable[[int, Any], Column]) -> list:
+    """``(column, None)`` or ``(None, row error)`` per array, in column order;
+    on several threads for big files (Arrow's casts and numpy's copies release
+    the GIL). Any other exception propagates, the leftmost column's first."""
+
+    def attempt(i: int):
+        try:
+            return convert(i, arrays[i]), None
+        except _ROW_ERRORS as e:
+            return None, e
+
+    n = len(arrays[0]) if arrays else 0
+    if n >= PARALLEL_CONVERT_ROWS and len(arrays) > 1 and (os.cpu_count() or 1) > 1:
+        with ThreadPoolExecutor(min(os.cpu_count() or 1, len(arrays))) as pool:
+            return list(pool.map(attempt, range(len(arrays))))
+    return [attempt(i) for i in range(len(arrays))]
 
 
 def _kept_rows(n: int, bad: _Bad) -> np.ndarray | None:

@@ -324,3 +324,32 @@ def test_every_error_is_a_pep249_error(db, tmp_path):
         assert str(info.value).startswith(FAILED), line
     assert count(db) == 0
     assert len(load_errors(db)) == len(cases)
+
+
+# --------------------------------------------------------------------------- big files: columns converted on threads
+
+
+@pytest.mark.parametrize("parallel_rows", [100_000, 10**12])  # on threads / one after another
+def test_big_parquet_bad_rows_same_on_threads(tmp_path, monkeypatch, parallel_rows):
+    """A file over PARALLEL_CONVERT_ROWS converts its columns on several threads; the
+    bad rows found, their order in STL_LOAD_ERRORS and the first error reported
+    are those of the one-column-at-a-time conversion."""
+    from columnar.storage import loader
+
+    monkeypatch.setattr(loader, "PARALLEL_CONVERT_ROWS", parallel_rows)
+    n = 150_000
+    ids = pa.array(range(n), pa.int64())
+    small = [70_000 if i in (1_000, 90_000) else i % 1000 for i in range(n)]  # two SMALLINT overflows
+    names = ["x" * (12 if i in (5, 90_000) else 3) for i in range(n)]  # two values too long
+    p = str(tmp_path / "big.parquet")
+    pq.write_table(pa.table({"id": ids, "s": pa.array(small, pa.int64()), "name": names}), p, row_group_size=40_000)
+    db = columnar.connect(nodes=2, slices_per_node=2)
+    db.execute("CREATE TABLE t (id BIGINT, s SMALLINT, name VARCHAR(8))")
+    with pytest.raises(columnar.DataError) as info:
+        db.execute(f"COPY t FROM '{p}' FORMAT AS PARQUET")
+    assert "column name" in str(info.value)  # row 6 (name) comes before row 1001 (s)
+    assert count(db) == 0
+    db.execute(f"COPY t FROM '{p}' FORMAT AS PARQUET MAXERROR 10")
+    assert count(db) == n - 3
+    assert load_errors(db, "line_number, trim(colname)")[-3:] == [(6, "name"), (1001, "s"), (90001, "s")]
+    db.close()
