@@ -258,8 +258,8 @@ def _order_by_estimates(inputs: _Inputs, conds: list) -> tuple:
 
 
 def _join_satellites(inputs: _Inputs, conds: list, sizes: list) -> tuple:
-    """Merge an input that is linked to exactly one other input (not the
-    largest) into it when the estimate says it at least halves that input:
+    """Merge an input that is joined by keys to exactly one other input (not
+    the largest) into it when the estimate says it at least halves that input:
     Q21's ``supplier`` joined with ``nation WHERE n_name = 'SAUDI ARABIA'``
     first (400 rows), so the 3.8M lineitem rows probe 400 suppliers instead of
     carrying every supplier's columns until nation is joined. Repeats, so
@@ -269,11 +269,14 @@ def _join_satellites(inputs: _Inputs, conds: list, sizes: list) -> tuple:
         est = _Estimator(inputs, conds, sizes)
         merge = None
         for j in range(len(inputs)):
-            linked = [c for c in conds if j in inputs.of(c) and len(inputs.of(c)) > 1]
-            others = set().union(*(inputs.of(c) for c in linked)) - {j} if linked else set()
+            # neighbours through join keys; another condition (Q7's OR over both
+            # nations) is applied wherever its inputs meet, as always
+            edges = [c for c in conds if _is_equality(c) and j in inputs.of(c) and len(inputs.of(c)) > 1]
+            others = set().union(*(inputs.of(c) for c in edges)) - {j} if edges else set()
             if j == largest or len(others) != 1:
                 continue
             (i,) = others
+            linked = [c for c in conds if j in inputs.of(c) and inputs.of(c) <= {i, j}]
             if i == largest or sizes[j] > sizes[i]:
                 continue
             rows = est.joined_rows({i}, sizes[i], j)
