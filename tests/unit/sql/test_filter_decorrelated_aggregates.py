@@ -21,12 +21,14 @@ import random
 import re
 from collections import Counter
 
-import pyarrow as pa
 import pytest
 
 import columnar
 
-duckdb = pytest.importorskip("duckdb")
+from small_tables import duckdb_with, load_table, same_rows as check
+from explain_tree import Node, is_join, is_left, is_semi, plan_tree
+
+pytest.importorskip("duckdb")
 
 
 # --------------------------------------------------------------------------- data
@@ -72,26 +74,10 @@ LAYOUTS = {
             "partsupp": "DISTKEY (ps_sk)", "li": "DISTSTYLE EVEN", "li_empty": "DISTSTYLE ALL"},
 }
 
-_ARROW_TYPES = {"INT": pa.int32(), "DOUBLE PRECISION": pa.float64()}
-
-
-def _arrow(cols: str, rows: list) -> pa.Table:
-    """The rows as an Arrow table: loading through ``INSERT ... SELECT`` from
-    it is much faster than parsing VALUES."""
-    arrays = {}
-    for i, spec in enumerate(cols.split(", ")):
-        name, type_ = spec.split(" ", 1)
-        arrays[name] = pa.array([r[i] for r in rows], _ARROW_TYPES.get(type_, pa.string()))
-    return pa.table(arrays)
-
 
 @pytest.fixture(scope="module")
 def duck():
-    con = duckdb.connect()
-    for table, (cols, rows) in DATA.items():
-        con.execute(f"CREATE TABLE {table} ({cols})")
-        con.register(f"src_{table}", _arrow(cols, rows))
-        con.execute(f"INSERT INTO {table} SELECT * FROM src_{table}")
+    con = duckdb_with(DATA)
     yield con
     con.close()
 
@@ -104,80 +90,13 @@ def db(request):
     layout, nodes, slices = request.param
     con = columnar.connect(nodes=nodes, slices_per_node=slices)
     for table, (cols, rows) in DATA.items():
-        con.execute(f"CREATE TABLE {table} ({cols}) {LAYOUTS[layout][table]}")
-        con.register(f"src_{table}", _arrow(cols, rows))
-        con.execute(f"INSERT INTO {table} SELECT * FROM src_{table}")
+        load_table(con, table, cols, rows, LAYOUTS[layout][table])
     con.layout = layout
     yield con
     con.close()
 
 
 # --------------------------------------------------------------------------- EXPLAIN tree
-
-
-class Node:
-    def __init__(self, label: str, depth: int, parent):
-        self.label, self.depth, self.parent = label, depth, parent
-        self.children, self.details = [], []
-
-    def walk(self):
-        yield self
-        for c in self.children:
-            yield from c.walk()
-
-    def detail(self, key: str) -> str:
-        """The text of the detail line ``key: ...`` ('' when there is none)."""
-        for d in self.details:
-            if d.startswith(key + ":"):
-                return d
-        return ""
-
-
-def plan_tree(db, sql: str) -> Node:
-    """The EXPLAIN output as a tree of ``XN ...`` nodes; the other lines
-    (``Hash Cond:``, ``Filter:``, ...) are the details of the node above them."""
-    lines = [r[0] for r in db.sql("EXPLAIN " + sql).fetchall()]
-    root, stack = None, []
-    for line in lines:
-        at = line.find("XN ")
-        if at < 0 or line[:at].strip() not in ("", "->"):
-            if stack:
-                stack[-1].details.append(line.strip())
-            continue
-        while stack and stack[-1].depth >= at:
-            stack.pop()
-        node = Node(line[at:], at, stack[-1] if stack else None)
-        if node.parent is None:
-            assert root is None, "\n".join(lines)
-            root = node
-        else:
-            node.parent.children.append(node)
-        stack.append(node)
-    assert root is not None
-    root.text = "\n".join(lines)
-    return root
-
-
-def is_join(label: str) -> bool:
-    return " Join" in label or "Nested Loop" in label
-
-
-def is_semi(label: str) -> bool:
-    return is_join(label) and " Semi" in label
-
-
-def is_left(label: str) -> bool:
-    return is_join(label) and " Left" in label
-
-
-def scanned(node: Node) -> list:
-    """(table, Filter detail) of every Seq Scan in the subtree."""
-    out = []
-    for n in node.walk():
-        m = re.match(r"XN Seq Scan on (\w+)", n.label)
-        if m:
-            out.append((m.group(1), n.detail("Filter")))
-    return out
 
 
 def decorrelated(root: Node) -> list:
@@ -202,7 +121,7 @@ def semi_under_aggregate(root: Node, table: str, filter_text: str | None = None,
     semis = []
     for _, agg in pairs:
         found = [n for n in agg.walk() if is_semi(n.label) and len(n.children) == 2 and any(
-            t == table and (filter_text is None or filter_text in f) for t, f in scanned(n.children[1]))]
+            t == table and (filter_text is None or filter_text in f) for t, f in n.children[1].scanned())]
         assert found, root.text
         assert "Anti" not in found[0].label, root.text
         semis.append(found[0])  # the top-most: the one the rule added
@@ -218,13 +137,6 @@ def no_semi_under_aggregate(root: Node, count: int = 1):
 
 
 # --------------------------------------------------------------------------- comparison
-
-
-def check(db, duck, sql: str) -> Counter:
-    got = Counter(tuple(r) for r in db.sql(sql).fetchall())
-    expected = Counter(tuple(r) for r in duck.execute(sql).fetchall())
-    assert got == expected, sql
-    return got
 
 
 def li_count(pk) -> int:
@@ -243,7 +155,7 @@ def test_q17_shape(db, duck):
     root = plan_tree(db, sql)
     (semi,) = semi_under_aggregate(root, "part", "p_brand = 'B1'")
     # the semi join's inner side is the filtered part scan alone, keyed on the correlated column
-    assert [t for t, _ in scanned(semi.children[1])] == ["part"], root.text
+    assert [t for t, _ in semi.children[1].scanned()] == ["part"], root.text
     assert not any(is_join(n.label) for n in semi.children[1].walk()), root.text
     assert re.search(r'"outer"\.l_pk = "inner"\.p_pk', semi.detail("Hash Cond")), root.text
     got = check(db, duck, sql)
@@ -286,7 +198,7 @@ def test_two_subqueries_on_one_outer_input(db, duck):
     assert len(filtered) == 2, root.text
     for agg in filtered:
         semi = next(n for n in agg.walk() if is_semi(n.label))
-        assert [t for t, _ in scanned(semi.children[1])] == ["part"], root.text
+        assert [t for t, _ in semi.children[1].scanned()] == ["part"], root.text
     assert check(db, duck, sql)
 
 
@@ -303,7 +215,7 @@ def test_q20_shape(db, duck):
     root = plan_tree(db, Q20)
     (semi,) = semi_under_aggregate(root, "part", "p_name LIKE 'forest%'")
     # the keys are partsupp's, reduced by the IN subquery on part
-    tables = [t for t, _ in scanned(semi.children[1])]
+    tables = [t for t, _ in semi.children[1].scanned()]
     assert sorted(tables) == ["part", "partsupp"], root.text
     cond = semi.detail("Hash Cond")
     assert re.search(r'"outer"\.l_pk = "inner"\.ps_pk', cond), root.text
@@ -343,30 +255,32 @@ def test_q2_shape(db, duck):
     assert any(r[1] == 7 for r in got.elements())  # the duplicated part key
 
 
+def _per_part(name: str, agg: str, where: str, filter_text: str | None = None, corr: str = "l_pk = p_pk") -> tuple:
+    """A MORE_SHAPES row: each part row passing ``where`` with the scalar subquery
+    ``agg`` over its lineitems (correlated by ``corr``), the keys read from part."""
+    sql = f"SELECT p_pk, (SELECT {agg} FROM li WHERE {corr}) FROM part WHERE {where}"
+    return (name, sql, "part", filter_text, 1)
+
+
 MORE_SHAPES = [
     # (id, query, table the keys are read from, text of its filter, decorrelated LEFT JOINs)
-    ("outer_not_in", "SELECT p_pk, (SELECT COUNT(*) FROM li WHERE l_pk = p_pk) FROM part "
-     "WHERE p_pk NOT IN (SELECT s_sk FROM supplier WHERE s_nk = 1)", "part", None, 1),
-    ("outer_not_in_null_in_list", "SELECT p_pk, (SELECT COUNT(*) FROM li WHERE l_pk = p_pk) FROM part "
-     "WHERE p_pk NOT IN (SELECT s_sk FROM supplier WHERE s_nk = 3)", "part", None, 1),
-    ("outer_exists", "SELECT p_pk, (SELECT SUM(l_qty) FROM li WHERE l_pk = p_pk) FROM part "
-     "WHERE EXISTS (SELECT 1 FROM partsupp WHERE ps_pk = p_pk AND ps_cost < 10)", "part", None, 1),
-    ("outer_not_exists", "SELECT p_pk, (SELECT SUM(l_qty) FROM li WHERE l_pk = p_pk) FROM part "
-     "WHERE NOT EXISTS (SELECT 1 FROM partsupp WHERE ps_pk = p_pk AND ps_cost < 50)", "part", None, 1),
+    _per_part("outer_not_in", "COUNT(*)", "p_pk NOT IN (SELECT s_sk FROM supplier WHERE s_nk = 1)"),
+    _per_part("outer_not_in_null_in_list", "COUNT(*)", "p_pk NOT IN (SELECT s_sk FROM supplier WHERE s_nk = 3)"),
+    _per_part("outer_exists", "SUM(l_qty)", "EXISTS (SELECT 1 FROM partsupp WHERE ps_pk = p_pk AND ps_cost < 10)"),
+    _per_part("outer_not_exists", "SUM(l_qty)",
+              "NOT EXISTS (SELECT 1 FROM partsupp WHERE ps_pk = p_pk AND ps_cost < 50)"),
     ("written_left_join", "SELECT p_pk, x.s, x.c FROM part LEFT JOIN (SELECT l_pk, SUM(l_qty) s, COUNT(*) c "
      "FROM li GROUP BY l_pk) x ON x.l_pk = p_pk WHERE p_brand = 'B1'", "part", "p_brand = 'B1'", 1),
     ("written_left_join_distinct", "SELECT p_pk, x.l_pk FROM part LEFT JOIN (SELECT DISTINCT l_pk FROM li "
      "WHERE l_year = 1993) x ON x.l_pk = p_pk WHERE p_size = 5", "part", "p_size = 5", 1),
-    ("inner_key_expression", "SELECT p_pk, (SELECT SUM(l_qty) FROM li WHERE l_pk + 0 = p_pk) FROM part "
-     "WHERE p_brand = 'B1'", "part", "p_brand = 'B1'", 1),
-    ("one_outer_column_twice", "SELECT p_pk, (SELECT COUNT(*) FROM li WHERE l_pk = p_pk AND l_sk = p_pk) "
-     "FROM part WHERE p_brand = 'B1'", "part", "p_brand = 'B1'", 1),
+    _per_part("inner_key_expression", "SUM(l_qty)", "p_brand = 'B1'", "p_brand = 'B1'", corr="l_pk + 0 = p_pk"),
+    _per_part("one_outer_column_twice", "COUNT(*)", "p_brand = 'B1'", "p_brand = 'B1'",
+              corr="l_pk = p_pk AND l_sk = p_pk"),
     ("one_inner_column_twice", "SELECT p_pk, p_size, (SELECT COUNT(*) FROM li WHERE l_pk = p_pk AND l_pk = p_size) "
      "FROM part WHERE p_brand <> 'B3'", "part", "p_brand <> 'B3'", 1),
-    ("count_distinct", "SELECT p_pk, (SELECT COUNT(DISTINCT l_sk) FROM li WHERE l_pk = p_pk) FROM part "
-     "WHERE p_brand = 'B1'", "part", "p_brand = 'B1'", 1),
-    ("subquery_with_its_own_in", "SELECT p_pk, (SELECT MAX(l_qty) FROM li WHERE l_pk = p_pk AND l_sk IN "
-     "(SELECT s_sk FROM supplier WHERE s_nk = 1)) FROM part WHERE p_brand = 'B1'", "part", "p_brand = 'B1'", 1),
+    _per_part("count_distinct", "COUNT(DISTINCT l_sk)", "p_brand = 'B1'", "p_brand = 'B1'"),
+    _per_part("subquery_with_its_own_in", "MAX(l_qty)", "p_brand = 'B1'", "p_brand = 'B1'",
+              corr="l_pk = p_pk AND l_sk IN (SELECT s_sk FROM supplier WHERE s_nk = 1)"),
     ("cte", "WITH bp AS (SELECT * FROM part WHERE p_brand = 'B1') "
      "SELECT p_pk, (SELECT MAX(l_price) FROM li WHERE l_pk = bp.p_pk) FROM bp", "part", "p_brand = 'B1'", 1),
     ("under_case", "SELECT p_pk, CASE WHEN p_size > 10 THEN (SELECT MAX(l_price) FROM li WHERE l_pk = p_pk) "
@@ -416,7 +330,7 @@ def test_key_from_nullable_side_of_left_join(db, duck):
            "FROM supplier LEFT JOIN part ON p_pk = s_sk AND p_brand = 'B1'")
     root = plan_tree(db, sql)
     no_semi_under_aggregate(root)
-    assert any(t == "part" and "p_brand = 'B1'" in f for t, f in scanned(root)), root.text
+    assert any(t == "part" and "p_brand = 'B1'" in f for t, f in root.scanned()), root.text
     got = check(db, duck, sql)
     # NULL-extended rows count 0
     assert any(r[1] is None and r[2] == 0 for r in got)
@@ -431,7 +345,7 @@ def test_key_from_preserved_side_of_left_join(db, duck):
     pairs = decorrelated(root)
     assert len(pairs) == 1, root.text
     semis = [n for n in pairs[0][1].walk() if is_semi(n.label)]
-    assert len(semis) == 1 and [t for t, _ in scanned(semis[0].children[1])] == ["part"], root.text
+    assert len(semis) == 1 and [t for t, _ in semis[0].children[1].scanned()] == ["part"], root.text
     got = check(db, duck, sql)
     assert Counter(r[2] for r in got.elements()) == Counter(li_count(r[0]) for r in PART if r[1] == "B1")
 
@@ -488,7 +402,7 @@ def test_inner_join_of_two_filtered_inputs(db, duck):
            "AND ps_cost < 60 AND ps_avail > (SELECT 0.2 * SUM(l_qty) FROM li WHERE l_pk = p_pk)")
     root = plan_tree(db, sql)
     (semi,) = semi_under_aggregate(root, "part", "p_brand = 'B1'")
-    assert [t for t, _ in scanned(semi.children[1])] == ["part"], root.text
+    assert [t for t, _ in semi.children[1].scanned()] == ["part"], root.text
     assert check(db, duck, sql)
 
 

@@ -13,14 +13,15 @@ never on costs or row estimates; results are compared with DuckDB.
 from __future__ import annotations
 
 import random
-from collections import Counter
 
-import pyarrow as pa
 import pytest
 
 import columnar
 
-duckdb = pytest.importorskip("duckdb")
+from small_tables import duckdb_with, load_table, same_rows as check
+from explain_tree import Node, is_join, plan_tree
+
+pytest.importorskip("duckdb")
 
 NATIONS = ["ALGERIA", "ARGENTINA", "BRAZIL", "CANADA", "EGYPT", "ETHIOPIA", "FRANCE", "GERMANY", "INDIA",
            "INDONESIA", "IRAN", "IRAQ", "JAPAN", "JORDAN", "KENYA", "MOROCCO", "MOZAMBIQUE", "PERU", "CHINA",
@@ -61,22 +62,10 @@ def _data():
 DATA = _data()
 
 
-def _arrow(cols: str, rows: list) -> pa.Table:
-    """The rows as an Arrow table (INT columns int32, the rest strings): loading
-    through ``INSERT ... SELECT`` from it is much faster than parsing VALUES."""
-    arrays = {}
-    for i, spec in enumerate(cols.split(", ")):
-        name, type_ = spec.split(" ", 1)
-        arrays[name] = pa.array([r[i] for r in rows], pa.int32() if type_ == "INT" else pa.string())
-    return pa.table(arrays)
-
-
 def _load(analyze=(), nodes=2, slices=2):
     db = columnar.connect(nodes=nodes, slices_per_node=slices)
     for table, (cols, rows, dist) in DATA.items():
-        db.execute(f"CREATE TABLE {table} ({cols}) {dist}")
-        db.register(f"src_{table}", _arrow(cols, rows))
-        db.execute(f"INSERT INTO {table} SELECT * FROM src_{table}")
+        load_table(db, table, cols, rows, dist)
     for table in analyze:
         db.execute(f"ANALYZE {table}")
     return db
@@ -84,11 +73,7 @@ def _load(analyze=(), nodes=2, slices=2):
 
 @pytest.fixture(scope="module")
 def duck():
-    con = duckdb.connect()
-    for table, (cols, rows, _) in DATA.items():
-        con.execute(f"CREATE TABLE {table} ({cols})")
-        con.register(f"src_{table}", _arrow(cols, rows))
-        con.execute(f"INSERT INTO {table} SELECT * FROM src_{table}")
+    con = duckdb_with(DATA)
     yield con
     con.close()
 
@@ -117,45 +102,8 @@ def partial_db():
 # --------------------------------------------------------------------------- EXPLAIN shape
 
 
-class Node:
-    def __init__(self, label: str, depth: int, parent):
-        self.label, self.depth, self.parent, self.children = label, depth, parent, []
-
-    def walk(self):
-        yield self
-        for c in self.children:
-            yield from c.walk()
-
-    def scans(self) -> set:
-        """Tables scanned in this subtree."""
-        out = set()
-        for n in self.walk():
-            if n.label.startswith("XN Seq Scan on "):
-                out.add(n.label[len("XN Seq Scan on "):].split()[0])
-        return out
-
-
-def plan_tree(db, sql: str) -> Node:
-    lines = [r[0] for r in db.sql("EXPLAIN " + sql).fetchall()]
-    root, stack = None, []
-    for line in lines:
-        at = line.find("XN ")
-        if at < 0 or line[:at].strip() not in ("", "->"):
-            continue
-        while stack and stack[-1].depth >= at:
-            stack.pop()
-        node = Node(line[at:], at, stack[-1] if stack else None)
-        if node.parent is None:
-            root = node
-        else:
-            node.parent.children.append(node)
-        stack.append(node)
-    root.text = "\n".join(lines)
-    return root
-
-
 def joins(root: Node) -> list[Node]:
-    return [n for n in root.walk() if " Join" in n.label or "Nested Loop" in n.label]
+    return [n for n in root.walk() if is_join(n.label)]
 
 
 def smallest_join_over(root: Node, tables: set) -> Node:
@@ -169,13 +117,6 @@ def first_joined(root: Node, table: str) -> set:
     """The scans of the deepest join that involves ``table`` (the table it was
     joined with first, plus itself)."""
     return smallest_join_over(root, {table}).scans()
-
-
-def check(db, duck, sql: str) -> Counter:
-    got = Counter(tuple(r) for r in db.sql(sql).fetchall())
-    expected = Counter(tuple(r) for r in duck.execute(sql).fetchall())
-    assert got == expected, sql
-    return got
 
 
 Q_FRANCE = ("SELECT s_name, SUM(l_quantity) FROM {from_} WHERE l_suppkey = s_suppkey "
