@@ -26,6 +26,7 @@ import numpy as np
 
 from columnar.core.chunk import Column
 from columnar.core.strings import DictArray, StringArray
+from columnar.kernels.counting_sort import counting_order
 from columnar.kernels.columns import take
 from columnar.kernels.hashing import hash_int64, hash_strings
 from columnar.kernels.strings import rtrim_spaces
@@ -83,10 +84,14 @@ def split_by_slice(columns: list[Column], slices: np.ndarray, n_slices: int,
     ``within`` is a row order to keep inside each slice (a sort on the sort key),
     so that a bulk load sorts and splits with one gather per column.
     """
+    def by_slice(keys: np.ndarray) -> np.ndarray:  # stable; slice ids are a small range
+        order = counting_order(keys)
+        return order if order is not None else np.argsort(keys, kind="stable")
+
     if within is None:
-        order = np.argsort(slices, kind="stable")
+        order = by_slice(slices)
     else:
-        order = within[np.argsort(slices[within], kind="stable")]
+        order = within[by_slice(slices[within])]
     counts = np.bincount(slices, minlength=n_slices)
     bounds = np.concatenate(([0], np.cumsum(counts)))
     jobs = [(s, i) for s in range(n_slices) if counts[s] for i in range(len(columns))]
