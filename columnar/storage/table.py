@@ -55,7 +55,7 @@ from columnar.core.chunk import Column
 from columnar.kernels.columns import concat_columns, take
 from columnar.storage.catalog import ROWID, ROWID_SHIFT, DistStyle, TableDef  # noqa: F401 (re-exported)
 from columnar.storage.sortkey import interleaved_order, sort_order
-from columnar.storage.zonemap import ZoneMap, build_zone_map
+from columnar.storage.zonemap import ZoneMap, block_starts, build_zone_map
 
 # Redshift does not document when AUTO(ALL) becomes AUTO(KEY)/AUTO(EVEN): our choice,
 # a connection setting (``auto_all_max_rows``).
@@ -242,6 +242,22 @@ class Table:
                 return None
             zm = cache[key] = build_zone_map(cols[column], block_bytes)
         return zm
+
+    def block_starts(self, slice_id: int, column: int, block_bytes: int) -> np.ndarray:
+        """First row of each block of one column on one slice (what a scan counts
+        blocks by), cached like the zone maps: no min/max is computed for it."""
+        cache = self._zonemaps[slice_id]
+        key = ("starts", column, block_bytes)
+        starts = cache.get(key)
+        if starts is None:
+            zm = cache.get((column, block_bytes))
+            if zm is not None:
+                starts = zm.starts
+            else:
+                cols = self.slice_columns(slice_id)
+                starts = block_starts(cols[column], block_bytes) if cols is not None else np.zeros(0, np.int64)
+            cache[key] = starts
+        return starts
 
     # -- writing ---------------------------------------------------------------
     def _set(self, slice_id: int, state: _Slice) -> None:

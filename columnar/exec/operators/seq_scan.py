@@ -53,6 +53,11 @@ class SeqScan(PhysicalOp):
         alias = f" {self.alias}" if self.alias and self.alias != self.table.name else ""
         return f"XN Seq Scan on {self.table.name}{alias}"
 
+    def _starts(self, slice_id: int, cols: list, column: int) -> np.ndarray:
+        if hasattr(self.table, "block_starts"):
+            return self.table.block_starts(slice_id, column, self.block_bytes)
+        return block_starts(cols[column], self.block_bytes)
+
     def _read(self, slice_id: int) -> tuple[Batch, int, int, int]:
         """The slice's rows to read, with (blocks scanned, blocks skipped, rows read
         before dropping ghost rows)."""
@@ -64,7 +69,7 @@ class SeqScan(PhysicalOp):
         stored = [c for c in self.columns if c != ROWID]
         if not self.ranges or not hasattr(self.table, "zone_map"):
             keep = None
-            scanned = sum(len(block_starts(cols[c], self.block_bytes)) for c in stored)
+            scanned = sum(len(self._starts(slice_id, cols, c)) for c in stored)
             skipped, pre_filter = 0, n
         else:
             keep = np.ones(n, dtype=np.bool_)
@@ -72,11 +77,11 @@ class SeqScan(PhysicalOp):
                 zm = self.table.zone_map(slice_id, col, self.block_bytes)
                 keep &= zm.row_mask(zm.may_match(rng))
             scanned = skipped = 0
-            for c in stored:
-                zm = self.table.zone_map(slice_id, c, self.block_bytes)
-                read = np.logical_or.reduceat(keep, zm.starts) if zm.n_blocks else np.zeros(0, np.bool_)
+            for c in stored:  # blocks holding a read row, per column (min/max not needed here)
+                starts = self._starts(slice_id, cols, c)
+                read = np.logical_or.reduceat(keep, starts) if len(starts) else np.zeros(0, np.bool_)
                 k = int(np.count_nonzero(read))
-                scanned, skipped = scanned + k, skipped + zm.n_blocks - k
+                scanned, skipped = scanned + k, skipped + len(starts) - k
             pre_filter = int(np.count_nonzero(keep))
         if deleted is not None:  # ghost rows are read, then dropped
             keep = ~deleted if keep is None else keep & ~deleted
