@@ -61,7 +61,8 @@ class Network:
         destination slice concatenates what it receives, independently."""
         n = self.topology.n_slices
         topo = self.topology
-        each = each or (lambda fn, items: [fn(x) for x in items])
+        each = each or (lambda fn, items, rows=None: [fn(x) for x in items])
+        rows = sum(len(b) for b in batches)
 
         def split(b: Batch) -> list[Batch | None]:
             if len(b) == 0:
@@ -73,7 +74,7 @@ class Network:
                     if bounds[s + 1] > bounds[s] else None for s in range(n)]
 
         pieces: list[list[Batch]] = [[] for _ in range(n)]
-        for src, (b, parts) in enumerate(zip(batches, each(split, batches))):
+        for src, (b, parts) in enumerate(zip(batches, each(split, batches, rows))):
             self.counters["rows_redistributed"] += len(b)
             self.counters["bytes_redistributed"] += b.nbytes
             for s, piece in enumerate(parts):
@@ -83,7 +84,7 @@ class Network:
                 if topo.node_of(s) != topo.node_of(src):
                     self._internode(len(piece), piece.nbytes)
         empty = Batch([take(c, np.zeros(0, np.int64)) for c in batches[0].columns], 0)
-        return each(lambda p: concat_batches(p) if p else empty, pieces)
+        return each(lambda p: concat_batches(p) if p else empty, pieces, rows)
 
     def broadcast(self, batches: list[Batch]) -> Batch:
         """Send every slice's rows to every node (DS_BCAST_INNER); returns the

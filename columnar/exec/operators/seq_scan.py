@@ -53,6 +53,10 @@ class SeqScan(PhysicalOp):
         alias = f" {self.alias}" if self.alias and self.alias != self.table.name else ""
         return f"XN Seq Scan on {self.table.name}{alias}"
 
+    def _stored_rows(self) -> int | None:
+        rows = getattr(self.table, "rows_per_slice", None)
+        return sum(rows()) if rows is not None else None
+
     def _starts(self, slice_id: int, cols: list, column: int) -> np.ndarray:
         if hasattr(self.table, "block_starts"):
             return self.table.block_starts(slice_id, column, self.block_bytes)
@@ -107,13 +111,13 @@ class SeqScan(PhysicalOp):
         topo = ctx.topology
         if self.dist == REPLICATED:
             firsts = [topo.first_slices[node] for node in range(topo.nodes)]
-            copies = dict(enumerate(ctx.each(self._read, firsts)))
+            copies = dict(enumerate(ctx.each(self._read, firsts, self._stored_rows())))
             batches = [copies[topo.node_of(s)][0] for s in range(topo.n_slices)]
             reads = [copies[0]]
             scanned = [copies[0][0]]
             read_on = {topo.first_slices[node]: copies[node] for node in range(topo.nodes)}
         else:
-            reads = ctx.each(self._read, list(range(topo.n_slices)))
+            reads = ctx.each(self._read, list(range(topo.n_slices)), self._stored_rows())
             batches = [r[0] for r in reads]
             scanned = batches
             read_on = dict(enumerate(reads))
