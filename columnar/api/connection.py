@@ -32,9 +32,11 @@ class Connection:
                  slices_per_node: int | None = None, node_type: str | None = None,
                  block_bytes: int = 1 << 20, threads: int | None = None, auto_all_max_rows: int = 1000,
                  read_only: bool = False, s3: dict | None = None):
+        from columnar.api.malloc_tuning import tune_malloc
         from columnar.api.settings import Settings
         from columnar.cluster.topology import Topology
 
+        tune_malloc()
         self._database = None
         if database not in (None, ":memory:", ""):
             from columnar.storage.database import Database
