@@ -16,6 +16,7 @@ the data's Arrow size. Every run appends a JSON record to ``benchmarks/history/`
 from __future__ import annotations
 
 import argparse
+import shutil
 from pathlib import Path
 
 from benchmarks.tpch import compare, history, probes
@@ -29,8 +30,6 @@ def database_folder(data: Path, args) -> Path:
     folder = data.parent / f"{data.name}-db-{args.layout}-{args.nodes}x{args.slices_per_node}"
     done = folder / ".loaded"
     if not done.exists():
-        import shutil
-
         shutil.rmtree(folder, ignore_errors=True)
         db, _ = compare.load_columnar(data, args.layout, args.nodes, args.slices_per_node, args.threads,
                                       database=str(folder))

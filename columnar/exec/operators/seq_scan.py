@@ -29,7 +29,7 @@ import numpy as np
 from columnar.core.chunk import Batch, Column, empty_batch
 from columnar.core.types import BIGINT
 from columnar.exec.operators.base import REPLICATED, Dist, ExecContext, Partitioned, PhysicalOp
-from columnar.kernels.columns import slice_column, take
+from columnar.kernels.columns import filter_columns
 from columnar.storage.table import ROWID, ROWID_SHIFT
 from columnar.storage.zonemap import block_starts
 
@@ -89,22 +89,18 @@ class SeqScan(PhysicalOp):
             pre_filter = int(np.count_nonzero(keep))
         if deleted is not None:  # ghost rows are read, then dropped
             keep = ~deleted if keep is None else keep & ~deleted
-        if keep is None or keep.all():
-            idx = None
-            rows = n
-        else:
-            idx = np.flatnonzero(keep)
-            rows = len(idx)
+        if keep is not None and keep.all():
+            keep = None
+        # blocks read form one run on a sorted column: filter_columns passes views
+        kept = iter(filter_columns([cols[c] for c in stored], keep) if keep is not None else [cols[c] for c in stored])
         out = []
-        run = idx is not None and len(idx) and idx[-1] - idx[0] + 1 == len(idx)  # blocks in one run: views
         for c in self.columns:
             if c == ROWID:
-                pos = np.arange(n, dtype=np.int64) if idx is None else idx.astype(np.int64)
+                pos = np.arange(n, dtype=np.int64) if keep is None else np.flatnonzero(keep)
                 out.append(Column(BIGINT, (np.int64(slice_id) << np.int64(ROWID_SHIFT)) | pos))
-            elif run:
-                out.append(slice_column(cols[c], int(idx[0]), int(idx[-1]) + 1))
             else:
-                out.append(cols[c] if idx is None else take(cols[c], idx))
+                out.append(next(kept))
+        rows = n if keep is None else int(np.count_nonzero(keep))
         return Batch(out, rows), scanned, skipped, pre_filter
 
     def run(self, ctx: ExecContext) -> Partitioned:

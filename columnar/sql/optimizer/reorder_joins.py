@@ -52,7 +52,7 @@ def reorder_joins(plan: LogicalPlan) -> LogicalPlan:
         leaves, conds = [], []
         _flatten(plan, 0, leaves, conds)
         if len(leaves) > 2:
-            return _rebuild(plan, leaves, conds)
+            return _rebuild(leaves, conds)
         plan.left, plan.right = reorder_joins(plan.left), reorder_joins(plan.right)
         return plan
     for attr in ("input", "left", "right"):
@@ -145,7 +145,7 @@ class _Inputs:
         return a in self.dist_cols and b in self.dist_cols and candidate in sides and bool(sides & chosen)
 
 
-def _rebuild(original: Join, leaves: list, conds: list) -> LogicalPlan:
+def _rebuild(leaves: list, conds: list) -> LogicalPlan:
     inputs = _Inputs([(leaf, list(range(base, base + len(leaf.schema)))) for leaf, base in leaves])
     fields = {col: leaf.schema[c] for leaf, base in leaves for c, col in enumerate(range(base, base + len(leaf.schema)))}
     if all(_analyzed(leaf) for leaf, _ in leaves):
